@@ -1,0 +1,75 @@
+"""Request counts for the console's navigation Orders → Order → Schedule."""
+
+from __future__ import annotations
+
+import asyncio
+
+import respx
+from conftest import api_calls, json_response
+from zuora_samples import oq_schedule_row, order, schedule
+
+from backends.rest import RestBackend
+
+
+async def test_orders_order_schedule_costs_four_requests_none_repeated(
+    backend: RestBackend, router: respx.MockRouter
+) -> None:
+    router.get("/v1/orders").mock(
+        return_value=json_response({"orders": [order(details=False)], "success": True})
+    )
+    router.get("/v1/orders/O-00000007").mock(
+        return_value=json_response({"order": order(), "success": True})
+    )
+    router.get("/object-query/invoice-schedules").mock(
+        return_value=json_response({"data": [oq_schedule_row()]})
+    )
+    router.get("/v1/invoice-schedules/IS-00000004").mock(return_value=json_response(schedule()))
+
+    page = await backend.list_orders()  # orders screen
+    number = page.items[0].order_number
+    order_, schedules = await asyncio.gather(  # order screen, as tui/screens/order.py does it
+        backend.get_order(number), backend.list_invoice_schedules(order_number=number)
+    )
+    detail = await backend.get_invoice_schedule(schedules.items[0].number)  # schedule screen
+
+    paths = [f"{c.method} {c.url.path}" for c in api_calls(router)]
+    assert paths == [
+        "GET /v1/orders",
+        "GET /v1/orders/O-00000007",
+        "GET /object-query/invoice-schedules",
+        "GET /v1/invoice-schedules/IS-00000004",
+    ]
+    assert len(set(paths)) == len(paths)
+    assert order_.account_name == "Acme Corp"
+    assert order_.invoice_schedule_number is None or order_.invoice_schedule_number == "IS-00000004"
+    # the schedule screen's items carry invoice numbers from the list's expansion, for free
+    assert detail.schedule_items[0].invoice_number == "INV00000001"
+
+
+async def test_schedules_of_an_order_reuse_known_accounts(
+    backend: RestBackend, router: respx.MockRouter
+) -> None:
+    router.get("/v1/orders/O-00000007").mock(
+        return_value=json_response({"order": order(), "success": True})
+    )
+    router.get("/object-query/invoice-schedules").mock(
+        return_value=json_response({"data": [oq_schedule_row()]})
+    )
+    await backend.get_order("O-00000007")
+    await backend.list_invoice_schedules(order_number="O-00000007")
+    await backend.list_invoice_schedules(order_number="O-00000007")
+    paths = [c.url.path for c in api_calls(router)]
+    assert paths.count("/v1/orders/O-00000007") == 1
+
+
+async def test_concurrent_get_order_calls_share_one_request(
+    backend: RestBackend, router: respx.MockRouter
+) -> None:
+    route = router.get("/v1/orders/O-00000007").mock(
+        return_value=json_response({"order": order(), "success": True})
+    )
+    results = await asyncio.gather(*(backend.get_order("O-00000007") for _ in range(5)))
+    assert route.call_count == 1
+    assert len({id(r) for r in results}) >= 1
+    await backend.get_order("O-00000007")  # a later call asks again: orders are not cached
+    assert route.call_count == 2
