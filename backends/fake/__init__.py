@@ -1,0 +1,69 @@
+"""The fake Zuora billing engine and the ``FakeBackend`` that serves it to the console.
+
+Layout (one job per file):
+
+* ``engine/``: the pure, synchronous domain. ``engine.py`` (the ``Engine`` facade: one method
+  per operation), ``store.py`` (objects, indexes, private bookkeeping), ``schedules.py`` (invoice
+  schedule rules and amounts), ``bill_runs.py`` (execute, ad hoc runs, stages, post, cancel),
+  ``documents.py`` (invoices, credit memos), ``orders.py`` (accounts, orders, subscriptions),
+  ``scheduler.py`` (the clock advance and the Zuora Scheduler), ``pricing.py`` (money),
+  ``views.py`` (copies with derived fields, cursor paging), ``state.py`` (export/import),
+  ``clock.py`` (simulated time), ``ids.py`` (the one seeded generator), ``refusals.py`` (errors).
+* ``tenants.py``: seed tenants (``demo()``), built by driving the engine's own operations.
+* ``persistence.py``: atomic save/load of the exported state.
+* ``progression.py``: the realtime driver (wall-clock stages) used by the adapter.
+* ``backend.py``: ``FakeBackend``, the thin async adapter (a lock, one engine call per method).
+
+Choices where Zuora's documentation is silent or "inferred" (reference ``zuora-api.md``):
+
+1. Amounts follow the documented definitions, not the contradictory samples (§3.3): an item's
+   ``amount`` is the plan, ``actualAmount`` what will really be billed; ``billedAmount`` is what
+   processed items billed net of credit memos; ``unbilledAmount`` is the rest;
+   ``actualAmount = billed + unbilled``. No amount is ever negative: when cancelling a subscription
+   or removing a product leaves the schedule worth less than it billed, the difference is a
+   *credit due* that the credit bill run (execute with no item on a FullyProcessed schedule)
+   turns into a Draft credit memo recorded as ``creditMemoId`` on the schedule's **last** item.
+   Until then ``nextRunDate`` shows the date the credit became due (§3.1).
+2. Item amounts (and percentages of the total) must add up exactly to the schedule's total,
+   which is what its orders' one-time and recurring charges are worth (usage is excluded);
+   rounding of percentage items goes to the last percentage item. Recurring charges are worth
+   ``price * quantity * periods``, a part month prorated by its days.
+3. Execute with no item runs the earliest Pending item (the seed samples), dated at its run date;
+   bill runs of executed items have target date = invoice date = the item's run date (today for a
+   blank run date and for credit runs); ``chargeTypeToExclude`` is ``["Usage"]``.
+4. Pause is refused on an already Paused schedule; resume on one that is not Paused (§12.7).
+   Resume restores the status the items give, which is the status held before the pause.
+5. Update: orders/specific subscriptions change only on a Pending schedule; items only while
+   Pending; items with an ``id`` may omit ``amount``/``percentage``/``name`` to keep them, while
+   ``runDate`` is taken as sent (blank = not auto-executed).
+6. A charge belongs to at most one schedule at a time; a second schedule over it is refused.
+7. Cancelling a Draft invoice (or a Completed bill run) puts its item back to Pending and the
+   schedule's status follows, FullyProcessed back to PartiallyProcessed included (§4.1, inferred).
+8. A bill run's status follows its documents: Posted when all are posted, back to Completed when
+   one is unposted (the documented rule, made symmetric). Post is synchronous (no
+   ``PostInProgress``). Cancelling a Completed run with a Posted document is refused.
+9. Two bill runs may not be unfinished on one account at once: the second is a ConflictError
+   (category 50) rather than Zuora's undefined "conflicts and errors" (§11).
+10. The Zuora Scheduler runs only when the clock moves: for the current day and each later day on
+    which something falls due; it skips Paused schedules and items with a blank run date, and
+    never creates credit runs on its own. Ad hoc bill runs by account skip Paused schedules too
+    (the fake does not model billing charges outside schedules).
+11. Error codes: 6-digit resource part of our own choice + Zuora's category; posting a non-Draft
+    invoice uses Zuora's real ``59210020`` (a ValidationError, category 20). Request ids are
+    UUID-shaped and come from their own seeded stream, so a refused call does not shift the ids
+    of later objects.
+12. Idempotency keys replay the stored result of a successful call (§12.9: the "replay" reading);
+    the same key with a different request is a ConflictError. Failed calls are not stored.
+13. ``list_orders`` is ascending by order number (the demo's scenarios come first), not newest
+    first as the protocol's docstring says; ``search`` is a case-insensitive substring match on
+    order number, account number and account name.
+14. One invoice per executed item (``invoiceSeparately`` is stored but every item is billed on its
+    own invoice); no tax; Net 30 due dates; an account's ``balance`` is the sum of its posted
+    invoices (credit memos are not applied).
+15. A saved state (``state_file``) is loaded instead of the seed when it exists and written back
+    on ``aclose()``.
+"""
+
+from backends.fake.backend import FakeBackend
+
+__all__ = ["FakeBackend"]

@@ -1,0 +1,276 @@
+"""``FakeBackend``: the engine behind the async :class:`backends.base.Backend` contract.
+
+A thin adapter: each method takes a lock, makes one engine call, and returns what the engine
+returned (the engine already hands out copies, never its own objects). The lock is a
+``threading.Lock`` held only around synchronous engine calls, so the adapter is safe both for
+asyncio tasks and for thread workers. It also implements the optional ``SimulatedClock`` and
+``Settleable`` capabilities, and runs the realtime progression driver when asked to.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+from typing import Literal, ParamSpec, Self, TypeVar
+
+from backends.errors import BackendError, ServerError, ValidationError
+from backends.fake import persistence, tenants
+from backends.fake.engine import Engine
+from backends.fake.progression import RealtimeDriver
+from backends.models import (
+    Account,
+    BackendInfo,
+    BillRun,
+    ClockAdvance,
+    CreateBillRunRequest,
+    CreateInvoiceScheduleRequest,
+    CreditMemo,
+    Invoice,
+    InvoiceSchedule,
+    InvoiceScheduleStatus,
+    Order,
+    Page,
+    SpecificSubscription,
+    UpdateInvoiceScheduleRequest,
+)
+from backends.profile import BackendProfile
+
+__all__ = ["FakeBackend"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+Progression = Literal["manual", "realtime"]
+SEEDS = ("demo", "empty")
+
+
+class FakeBackend:
+    """The fake Zuora tenant. ``engine`` is public so tests can look inside and set things up."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        progression: Progression = "manual",
+        stage_seconds: float = 1.0,
+        state_file: Path | None = None,
+    ) -> None:
+        self.engine = engine
+        self.progression: Progression = progression
+        self.state_file = state_file
+        self._lock = threading.Lock()
+        self._driver: RealtimeDriver | None = None
+        if progression == "realtime":
+            self._driver = RealtimeDriver(lambda: self.engine, self._lock, stage_seconds)
+        self._closed = False
+
+    # ----------------------------------------------------------------- construction
+
+    @classmethod
+    def demo(cls, *, progression: Progression = "manual", stage_seconds: float = 1.0) -> Self:
+        """The demo tenant (clock at 2026-03-02): see :mod:`backends.fake.tenants`."""
+        return cls(tenants.demo(), progression=progression, stage_seconds=stage_seconds)
+
+    @classmethod
+    def from_profile(cls, profile: BackendProfile) -> Self:
+        """Seed ``demo`` or ``empty``; a ``state_file`` that exists is loaded instead of the seed,
+        and the state is saved back to it on ``aclose()``."""
+        state_file = profile.state_file
+        if state_file is not None and state_file.exists():
+            engine = persistence.load(state_file)
+        elif profile.seed == "demo":
+            engine = tenants.demo()
+        elif profile.seed == "empty":
+            engine = tenants.empty()
+        else:
+            raise ValidationError(
+                f"Unknown fake seed {profile.seed!r}: choose one of {', '.join(SEEDS)}"
+            )
+        return cls(
+            engine,
+            progression=profile.progression,
+            stage_seconds=profile.stage_seconds,
+            state_file=state_file,
+        )
+
+    def describe(self) -> BackendInfo:
+        return BackendInfo(kind="FAKE", host=None)
+
+    # ----------------------------------------------------------------- plumbing
+
+    def _call(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        if self._driver is not None:
+            self._driver.ensure_started()
+        try:
+            with self._lock:
+                result = fn(*args, **kwargs)
+        except BackendError:
+            raise
+        except Exception as exc:  # a bug in the fake must still reach the console as one error
+            raise ServerError(f"The fake engine failed: {exc!r}", code=50000060) from exc
+        if self._driver is not None:
+            self._driver.poke()
+        return result
+
+    # ----------------------------------------------------------------- orders and accounts
+
+    async def list_orders(
+        self, *, search: str | None = None, page_size: int = 50, cursor: str | None = None
+    ) -> Page[Order]:
+        return self._call(
+            self.engine.list_orders, search=search, page_size=page_size, cursor=cursor
+        )
+
+    async def get_order(self, order_number: str) -> Order:
+        return self._call(self.engine.get_order, order_number)
+
+    async def get_account(self, key: str) -> Account:
+        return self._call(self.engine.get_account, key)
+
+    # ----------------------------------------------------------------- invoice schedules
+
+    async def list_invoice_schedules(
+        self,
+        *,
+        order_number: str | None = None,
+        account_id: str | None = None,
+        status: InvoiceScheduleStatus | None = None,
+        page_size: int = 50,
+        cursor: str | None = None,
+    ) -> Page[InvoiceSchedule]:
+        return self._call(
+            self.engine.list_invoice_schedules,
+            order_number=order_number,
+            account_id=account_id,
+            status=status,
+            page_size=page_size,
+            cursor=cursor,
+        )
+
+    async def get_invoice_schedule(self, key: str) -> InvoiceSchedule:
+        return self._call(self.engine.get_invoice_schedule, key)
+
+    async def create_invoice_schedule(
+        self, request: CreateInvoiceScheduleRequest, *, idempotency_key: str | None = None
+    ) -> InvoiceSchedule:
+        return self._call(
+            self.engine.create_invoice_schedule, request, idempotency_key=idempotency_key
+        )
+
+    async def update_invoice_schedule(
+        self, key: str, request: UpdateInvoiceScheduleRequest
+    ) -> InvoiceSchedule:
+        return self._call(self.engine.update_invoice_schedule, key, request)
+
+    async def delete_invoice_schedule(self, key: str) -> None:
+        self._call(self.engine.delete_invoice_schedule, key)
+
+    async def execute_invoice_schedule(
+        self,
+        key: str,
+        schedule_item_id: str | None = None,
+        *,
+        idempotency_key: str | None = None,
+    ) -> BillRun:
+        return self._call(
+            self.engine.execute_invoice_schedule,
+            key,
+            schedule_item_id,
+            idempotency_key=idempotency_key,
+        )
+
+    async def pause_invoice_schedule(self, key: str) -> InvoiceSchedule:
+        return self._call(self.engine.pause_invoice_schedule, key)
+
+    async def resume_invoice_schedule(self, key: str) -> InvoiceSchedule:
+        return self._call(self.engine.resume_invoice_schedule, key)
+
+    async def detach_charges(
+        self, key: str, specific_subscriptions: list[SpecificSubscription]
+    ) -> InvoiceSchedule:
+        return self._call(self.engine.detach_charges, key, specific_subscriptions)
+
+    async def attach_charges(
+        self, key: str, specific_subscriptions: list[SpecificSubscription]
+    ) -> InvoiceSchedule:
+        return self._call(self.engine.attach_charges, key, specific_subscriptions)
+
+    # ----------------------------------------------------------------- bill runs
+
+    async def create_bill_run(
+        self, request: CreateBillRunRequest, *, idempotency_key: str | None = None
+    ) -> BillRun:
+        return self._call(self.engine.create_bill_run, request, idempotency_key=idempotency_key)
+
+    async def get_bill_run(self, bill_run_id: str) -> BillRun:
+        return self._call(self.engine.get_bill_run, bill_run_id)
+
+    async def post_bill_run(self, bill_run_id: str, invoice_date: date | None = None) -> BillRun:
+        return self._call(self.engine.post_bill_run, bill_run_id, invoice_date)
+
+    async def cancel_bill_run(self, bill_run_id: str) -> BillRun:
+        return self._call(self.engine.cancel_bill_run, bill_run_id)
+
+    # ----------------------------------------------------------------- documents
+
+    async def get_invoice(self, key: str) -> Invoice:
+        return self._call(self.engine.get_invoice, key)
+
+    async def post_invoice(self, key: str) -> Invoice:
+        return self._call(self.engine.post_invoice, key)
+
+    async def unpost_invoice(self, key: str) -> Invoice:
+        """Not in the contract: Posted back to Draft (its bill run goes back to Completed)."""
+        return self._call(self.engine.unpost_invoice, key)
+
+    async def cancel_invoice(self, key: str) -> Invoice:
+        """Not in the contract: cancel a Draft invoice; its schedule item goes back to Pending."""
+        return self._call(self.engine.cancel_invoice, key)
+
+    async def get_credit_memo(self, key: str) -> CreditMemo:
+        return self._call(self.engine.get_credit_memo, key)
+
+    async def post_credit_memo(self, key: str) -> CreditMemo:
+        return self._call(self.engine.post_credit_memo, key)
+
+    # ----------------------------------------------------------------- capabilities
+
+    async def settle(self) -> None:
+        """Finish every queued bill run now (both progression modes)."""
+        self._call(self.engine.run_pending)
+
+    async def today(self) -> date:
+        return self._call(lambda: self.engine.today)
+
+    async def advance(self, *, to: date) -> ClockAdvance:
+        return self._call(self.engine.advance, to)
+
+    async def advance_to_next_run_date(self) -> ClockAdvance:
+        return self._call(self.engine.advance_to_next_run_date)
+
+    # ----------------------------------------------------------------- lifecycle
+
+    async def aclose(self) -> None:
+        """Stop the realtime driver and, with a state file, save the tenant to it."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._driver is not None:
+            await self._driver.aclose()
+        if self.state_file is not None:
+            with self._lock:
+                persistence.save(self.engine, self.state_file)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,538 @@
+"""Bill runs: execute a schedule, create an ad hoc run, advance runs stage by stage, post, cancel.
+
+A run is created ``Pending`` and does its work only when it completes (``Pending -> Processing ->
+Completed``); the engine moves a run one stage per :func:`step` and never on a read. Choices where
+Zuora is silent (reference §5, §6, §12):
+
+* the run of an executed item is dated (target and invoice date) at the item's run date, or today
+  for an item with a blank run date and for a credit run;
+* execute with no item runs the earliest Pending item; on a FullyProcessed schedule it is the
+  credit run, whose memo (if a credit is due) is recorded on the schedule's last item;
+* an ad hoc run (``create_bill_run``) by account, subscription or for all accounts bills, per
+  schedule that is not Paused, the Pending items whose run date is on or before its target date,
+  one invoice per item; the fake does not model billing charges outside schedules, so a paused
+  schedule is skipped there too; a run by ``InvoiceSchedule`` is exactly an execute;
+* two unfinished runs may not touch the same account (Zuora warns they conflict): the second is
+  refused with a category-50 conflict;
+* post is synchronous (``Completed -> Posted``, every Draft document posted); cancel is allowed on
+  Pending (its items go back to Pending) and on Completed runs with no Posted document (their Draft
+  documents are cancelled and items go back to Pending).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from backends import jsoncodec
+from backends.fake.engine import documents, schedules
+from backends.fake.engine.core import Core
+from backends.fake.engine.refusals import ACCOUNT, BILL_RUN, GENERIC, SCHEDULE, SUBSCRIPTION
+from backends.fake.engine.store import BillRunJob, IdempotencyEntry
+from backends.models import (
+    BillRun,
+    BillRunFilter,
+    BillRunFilterType,
+    BillRunStatus,
+    ChargeType,
+    CreateBillRunRequest,
+    DocumentStatus,
+    InvoiceSchedule,
+    InvoiceScheduleStatus,
+    ScheduleItem,
+    ScheduleItemStatus,
+)
+
+__all__ = [
+    "active",
+    "busy_run",
+    "cancel",
+    "create",
+    "execute",
+    "finish",
+    "post",
+    "remember",
+    "replay",
+    "resolve",
+    "run_pending",
+    "step",
+]
+
+MAX_PENDING_RUNS = 500
+
+
+def resolve(core: Core, bill_run_id: str) -> BillRun:
+    bill_run = core.store.bill_run(bill_run_id)
+    if bill_run is None:
+        raise core.refuse.not_found(BILL_RUN, f"No bill run with id {bill_run_id}")
+    return bill_run
+
+
+def active(core: Core) -> list[str]:
+    """Ids of the Pending and Processing runs, oldest first."""
+    return list(core.store.active_bill_runs)
+
+
+def busy_run(core: Core, account_id: str) -> BillRun | None:
+    st = core.store
+    for run_id in st.active_bill_runs:
+        if account_id in st.jobs[run_id].account_ids:
+            return st.bill_runs[run_id]
+    return None
+
+
+def _refuse_if_busy(core: Core, account_ids: list[str]) -> None:
+    st = core.store
+    for account_id in account_ids:
+        run = busy_run(core, account_id)
+        if run is not None:
+            number = st.accounts[account_id].account_number
+            raise core.refuse.conflict(
+                ACCOUNT,
+                f"{number} already has bill run {run.bill_run_number} {run.status}: wait for it "
+                "to finish, two bill runs on one account at the same time conflict",
+            )
+    if len(st.active_bill_runs) >= MAX_PENDING_RUNS:
+        raise core.refuse.rule(
+            BILL_RUN, f"{MAX_PENDING_RUNS} bill runs are already waiting: try again later"
+        )
+
+
+# --------------------------------------------------------------------------- idempotency
+
+
+def replay(core: Core, operation: str, key: str | None, request: object) -> str | None:
+    """The id stored for an idempotency key, or None; a different request is refused (50)."""
+    if key is None:
+        return None
+    entry = core.store.idempotency.get(key)
+    if entry is None:
+        return None
+    if entry.operation != operation or entry.fingerprint != jsoncodec.dumps(request):
+        raise core.refuse.conflict(
+            GENERIC,
+            f"Idempotency key {key!r} was already used for a different request: use a new key",
+        )
+    return entry.object_id
+
+
+def remember(
+    core: Core, operation: str, key: str | None, request: object, kind: str, object_id: str
+) -> None:
+    if key is not None:
+        core.store.idempotency[key] = IdempotencyEntry(
+            operation=operation,
+            fingerprint=jsoncodec.dumps(request),
+            kind=kind,
+            object_id=object_id,
+        )
+
+
+# --------------------------------------------------------------------------- creating runs
+
+
+def _new_run(
+    core: Core,
+    *,
+    name: str | None,
+    target_date: date,
+    invoice_date: date,
+    filters: list[BillRunFilter],
+    exclude: list[ChargeType],
+    targets: list[tuple[InvoiceSchedule, ScheduleItem | None]],
+    account_ids: list[str],
+    auto_post: bool = False,
+    auto_email: bool = False,
+    auto_renewal: bool = False,
+    no_email_for_zero: bool = False,
+) -> BillRun:
+    st = core.store
+    now = core.clock.tick()
+    bill_run = BillRun(
+        id=core.ids.new_id(),
+        bill_run_number=core.ids.number("bill_run"),
+        name=name,
+        status=BillRunStatus.PENDING,
+        target_date=target_date,
+        invoice_date=invoice_date,
+        auto_post=auto_post,
+        auto_email=auto_email,
+        auto_renewal=auto_renewal,
+        no_email_for_zero_amount_invoice=no_email_for_zero,
+        charge_type_to_exclude=list(exclude),
+        bill_run_filters=list(filters),
+        created_by_id=core.user_id,
+        created_date=now,
+        updated_by_id=core.user_id,
+        updated_date=now,
+    )
+    job = BillRunJob(
+        targets=[(s.id, i.id if i is not None else None) for s, i in targets],
+        account_ids=list(account_ids),
+    )
+    st.add_bill_run(bill_run, job)
+    touched: dict[str, InvoiceSchedule] = {}
+    for schedule, item in targets:
+        if item is not None:
+            item.status = ScheduleItemStatus.EXECUTING
+            item.bill_run_id = bill_run.id
+            st.schedule_extra[schedule.id].next_run_override = None
+        schedule.updated_date = now
+        touched[schedule.id] = schedule
+    for schedule in touched.values():
+        schedules.reprice(core, schedule)
+    return bill_run
+
+
+def _execute_target(
+    core: Core, schedule: InvoiceSchedule, item_id: str | None
+) -> ScheduleItem | None:
+    """Check execute's rules; return the item to run (None: the credit run)."""
+    if core.store.schedule_extra[schedule.id].paused:
+        raise core.refuse.rule(
+            SCHEDULE, f"{schedule.number} is Paused: resume it before generating invoices"
+        )
+    underlying = schedules.underlying_status(schedule)
+    earliest = schedules.first_pending(schedule)
+    if item_id is not None:
+        item = schedule.item(item_id)
+        if item is None:
+            raise core.refuse.not_found(
+                SCHEDULE, f"No schedule item {item_id} in {schedule.number}"
+            )
+        if underlying is InvoiceScheduleStatus.FULLY_PROCESSED:
+            raise core.refuse.rule(
+                SCHEDULE,
+                f"{schedule.number} is FullyProcessed: every item is billed; execute it "
+                "without an item to create its credit bill run",
+            )
+        if item.status is not ScheduleItemStatus.PENDING:
+            raise core.refuse.rule(
+                SCHEDULE,
+                f"{schedules.item_label(schedule, item)} is {item.status}: only a Pending item "
+                "can be generated",
+            )
+        if earliest is not None and item is not earliest:
+            raise core.refuse.rule(
+                SCHEDULE,
+                f"{schedules.item_label(schedule, item)} is not the earliest Pending item: "
+                f"generate {schedules.item_label(schedule, earliest)} "
+                f"(run date {earliest.run_date or 'blank'}) first",
+            )
+        return item
+    if earliest is not None:
+        return earliest
+    executing = next(
+        (i for i in schedule.schedule_items if i.status is ScheduleItemStatus.EXECUTING), None
+    )
+    if executing is not None:
+        raise core.refuse.rule(
+            SCHEDULE,
+            f"{schedules.item_label(schedule, executing)} is still Executing: refresh until it "
+            "is Processed",
+        )
+    return None
+
+
+def execute(
+    core: Core,
+    key: str,
+    item_id: str | None = None,
+    *,
+    idempotency_key: str | None = None,
+    name: str | None = None,
+) -> BillRun:
+    fingerprint = {"schedule": key, "item": item_id}
+    replayed = replay(core, "execute", idempotency_key, fingerprint)
+    if replayed is not None:
+        return resolve(core, replayed)
+    schedule = schedules.resolve(core, key)
+    item = _execute_target(core, schedule, item_id)
+    _refuse_if_busy(core, [schedule.account_id])
+    run_date = (item.run_date if item is not None else None) or core.clock.today
+    bill_run = _new_run(
+        core,
+        name=name,
+        target_date=run_date,
+        invoice_date=run_date,
+        filters=[
+            BillRunFilter(
+                filter_type=BillRunFilterType.INVOICE_SCHEDULE,
+                account_id=schedule.account_id,
+                invoice_schedule_id=schedule.id,
+                invoice_schedule_item_id=item.id if item is not None else None,
+            )
+        ],
+        exclude=[ChargeType.USAGE],
+        targets=[(schedule, item)],
+        account_ids=[schedule.account_id],
+    )
+    remember(core, "execute", idempotency_key, fingerprint, "bill_run", bill_run.id)
+    return bill_run
+
+
+def _due_items(schedule: InvoiceSchedule, target_date: date) -> list[ScheduleItem]:
+    items: list[ScheduleItem] = []
+    for item in schedule.schedule_items:
+        if item.status is not ScheduleItemStatus.PENDING:
+            continue
+        if item.run_date is None or item.run_date > target_date:
+            break
+        items.append(item)
+    return items
+
+
+def create(
+    core: Core, request: CreateBillRunRequest, *, idempotency_key: str | None = None
+) -> BillRun:
+    st = core.store
+    fingerprint = request.to_wire()
+    replayed = replay(core, "create_bill_run", idempotency_key, fingerprint)
+    if replayed is not None:
+        return resolve(core, replayed)
+    if len(request.charge_type_to_exclude) > 2:
+        raise core.refuse.invalid(BILL_RUN, "Exclude at most two charge types")
+    filters = request.bill_run_filters
+    schedule_filters = [f for f in filters if f.filter_type is BillRunFilterType.INVOICE_SCHEDULE]
+    if schedule_filters:
+        if len(filters) != 1:
+            raise core.refuse.invalid(
+                BILL_RUN, "A bill run for an invoice schedule takes exactly one filter"
+            )
+        flt = schedule_filters[0]
+        if not flt.invoice_schedule_id:
+            raise core.refuse.missing(BILL_RUN, "Give the invoiceScheduleId of the filter")
+        schedule = schedules.resolve(core, flt.invoice_schedule_id)
+        item = _execute_target(core, schedule, flt.invoice_schedule_item_id)
+        _refuse_if_busy(core, [schedule.account_id])
+        bill_run = _new_run(
+            core,
+            name=request.name,
+            target_date=request.target_date,
+            invoice_date=request.invoice_date or core.clock.today,
+            filters=[flt.model_copy(update={"account_id": schedule.account_id})],
+            exclude=request.charge_type_to_exclude,
+            targets=[(schedule, item)],
+            account_ids=[schedule.account_id],
+            auto_post=request.auto_post,
+            auto_email=request.auto_email,
+            auto_renewal=request.auto_renewal,
+            no_email_for_zero=request.no_email_for_zero_amount_invoice,
+        )
+        remember(core, "create_bill_run", idempotency_key, fingerprint, "bill_run", bill_run.id)
+        return bill_run
+
+    candidates: list[InvoiceSchedule] = []
+    if not filters:
+        candidates = [st.schedules[sid] for sid in st.schedule_ids]
+    for flt in filters:
+        if flt.filter_type is BillRunFilterType.ACCOUNT:
+            if not flt.account_id:
+                raise core.refuse.missing(BILL_RUN, "Give the accountId of the Account filter")
+            account = st.account(flt.account_id)
+            if account is None:
+                raise core.refuse.not_found(ACCOUNT, f"No account {flt.account_id}")
+            candidates.extend(
+                st.schedules[sid] for sid in st.schedules_by_account.get(account.id, [])
+            )
+        elif flt.filter_type is BillRunFilterType.SUBSCRIPTION:
+            if not flt.subscription_id:
+                raise core.refuse.missing(
+                    BILL_RUN, "Give the subscriptionId of the Subscription filter"
+                )
+            subscription = st.subscription(flt.subscription_id)
+            if subscription is None:
+                raise core.refuse.not_found(SUBSCRIPTION, f"No subscription {flt.subscription_id}")
+            for plan in subscription.rate_plans:
+                for charge in plan.rate_plan_charges:
+                    sid = charge.invoice_schedule_id
+                    if sid in st.schedules:
+                        candidates.append(st.schedules[sid])
+        else:
+            raise core.refuse.invalid(
+                BILL_RUN, f"The fake does not run bill runs filtered by {flt.filter_type}"
+            )
+    seen: set[str] = set()
+    targets: list[tuple[InvoiceSchedule, ScheduleItem | None]] = []
+    accounts: list[str] = []
+    for schedule in sorted(candidates, key=lambda s: s.number):
+        if schedule.id in seen or st.schedule_extra[schedule.id].paused:
+            continue
+        seen.add(schedule.id)
+        due = _due_items(schedule, request.target_date)
+        targets.extend((schedule, item) for item in due)
+        if due and schedule.account_id not in accounts:
+            accounts.append(schedule.account_id)
+    _refuse_if_busy(core, accounts)
+    bill_run = _new_run(
+        core,
+        name=request.name,
+        target_date=request.target_date,
+        invoice_date=request.invoice_date or core.clock.today,
+        filters=filters,
+        exclude=request.charge_type_to_exclude,
+        targets=targets,
+        account_ids=accounts,
+        auto_post=request.auto_post,
+        auto_email=request.auto_email,
+        auto_renewal=request.auto_renewal,
+        no_email_for_zero=request.no_email_for_zero_amount_invoice,
+    )
+    remember(core, "create_bill_run", idempotency_key, fingerprint, "bill_run", bill_run.id)
+    return bill_run
+
+
+# --------------------------------------------------------------------------- progression
+
+
+def _complete(core: Core, bill_run: BillRun) -> None:
+    st = core.store
+    job = st.jobs[bill_run.id]
+    invoices = memos = 0
+    touched: dict[str, InvoiceSchedule] = {}
+    for schedule_id, item_id in job.targets:
+        schedule = st.schedules.get(schedule_id)
+        if schedule is None:
+            continue
+        touched[schedule.id] = schedule
+        if item_id is not None:
+            item = schedule.item(item_id)
+            if item is None or item.status is not ScheduleItemStatus.EXECUTING:
+                continue
+            amount = item.actual_amount
+            if amount > 0:
+                item.invoice_id = documents.new_invoice(core, bill_run, schedule, item, amount).id
+                invoices += 1
+            st.item_billed[item.id] = amount
+            item.status = ScheduleItemStatus.PROCESSED
+        else:
+            due = schedules.credit_due(core, schedule)
+            if due > 0:
+                last = schedule.schedule_items[-1]
+                memo = documents.new_credit_memo(core, bill_run, schedule, last, due)
+                last.credit_memo_id = memo.id
+                last.bill_run_id = bill_run.id
+                st.schedule_extra[schedule.id].credit_memo_ids.append(memo.id)
+                memos += 1
+        schedules.reprice(core, schedule)
+    now = core.clock.tick()
+    for schedule in touched.values():
+        schedule.updated_date = now
+    bill_run.status = BillRunStatus.COMPLETED
+    bill_run.number_of_invoices = invoices
+    bill_run.number_of_credit_memos = memos
+    bill_run.updated_date = now
+    st.active_bill_runs.pop(bill_run.id, None)
+    if bill_run.auto_post:
+        documents.post_draft_documents(core, bill_run)
+        bill_run.status = BillRunStatus.POSTED
+
+
+def step(core: Core, bill_run_id: str) -> bool:
+    """Move one run one stage (Pending -> Processing -> Completed); False if it had finished."""
+    bill_run = core.store.bill_runs[bill_run_id]
+    if bill_run.status is BillRunStatus.PENDING:
+        bill_run.status = BillRunStatus.PROCESSING
+        bill_run.updated_date = core.clock.tick()
+        return True
+    if bill_run.status is BillRunStatus.PROCESSING:
+        _complete(core, bill_run)
+        return True
+    return False
+
+
+def finish(core: Core, bill_run_id: str) -> None:
+    while step(core, bill_run_id):
+        pass
+
+
+def run_pending(core: Core) -> int:
+    """Finish every queued run, oldest first; returns how many there were."""
+    ids = active(core)
+    for run_id in ids:
+        finish(core, run_id)
+    return len(ids)
+
+
+# --------------------------------------------------------------------------- post and cancel
+
+
+def post(core: Core, bill_run_id: str, invoice_date: date | None = None) -> BillRun:
+    st = core.store
+    bill_run = resolve(core, bill_run_id)
+    if bill_run.status is not BillRunStatus.COMPLETED:
+        raise core.refuse.rule(
+            BILL_RUN,
+            f"{bill_run.bill_run_number} is {bill_run.status}: only a Completed bill run can "
+            "be posted",
+        )
+    if invoice_date is not None:
+        for doc_id in st.bill_run_documents.get(bill_run.id, []):
+            invoice = st.invoices.get(doc_id)
+            if invoice is not None and invoice.status is DocumentStatus.DRAFT:
+                invoice.invoice_date = invoice_date
+                invoice.due_date = invoice_date + timedelta(days=documents.PAYMENT_TERM_DAYS)
+    documents.post_draft_documents(core, bill_run)
+    bill_run.status = BillRunStatus.POSTED
+    bill_run.updated_date = core.clock.tick()
+    return bill_run
+
+
+def cancel(core: Core, bill_run_id: str) -> BillRun:
+    st = core.store
+    bill_run = resolve(core, bill_run_id)
+    if bill_run.status not in {BillRunStatus.PENDING, BillRunStatus.COMPLETED}:
+        raise core.refuse.rule(
+            BILL_RUN,
+            f"{bill_run.bill_run_number} is {bill_run.status}: only a Pending or Completed "
+            "bill run can be cancelled",
+        )
+    doc_ids = st.bill_run_documents.get(bill_run.id, [])
+    for doc_id in doc_ids:
+        invoice = st.invoices.get(doc_id)
+        memo = st.credit_memos.get(doc_id)
+        number = None
+        if invoice is not None and invoice.status is DocumentStatus.POSTED:
+            number = invoice.invoice_number
+        elif memo is not None and memo.status is DocumentStatus.POSTED:
+            number = memo.number
+        if number is not None:
+            raise core.refuse.rule(
+                BILL_RUN,
+                f"{number} of {bill_run.bill_run_number} is Posted: a bill run with posted "
+                "documents cannot be cancelled",
+            )
+    if bill_run.status is BillRunStatus.PENDING:
+        for schedule_id, item_id in st.jobs[bill_run.id].targets:
+            schedule = st.schedules.get(schedule_id)
+            item = schedule.item(item_id) if schedule and item_id else None
+            if schedule is not None and item is not None:
+                item.status = ScheduleItemStatus.PENDING
+                item.bill_run_id = None
+                schedules.reprice(core, schedule)
+        st.active_bill_runs.pop(bill_run.id, None)
+    else:
+        for doc_id in list(doc_ids):
+            if doc_id in st.invoices and st.invoices[doc_id].status is DocumentStatus.DRAFT:
+                documents.cancel_invoice(core, doc_id)
+            elif (
+                doc_id in st.credit_memos and st.credit_memos[doc_id].status is DocumentStatus.DRAFT
+            ):
+                documents.cancel_credit_memo(core, doc_id)
+        # items that were processed with nothing to bill go back to Pending as well
+        for schedule_id, item_id in st.jobs[bill_run.id].targets:
+            schedule = st.schedules.get(schedule_id)
+            item = schedule.item(item_id) if schedule and item_id else None
+            if (
+                schedule is not None
+                and item is not None
+                and item.status is ScheduleItemStatus.PROCESSED
+                and item.invoice_id is None
+                and item.bill_run_id == bill_run.id
+            ):
+                item.status = ScheduleItemStatus.PENDING
+                item.bill_run_id = None
+                st.item_billed.pop(item.id, None)
+                schedules.reprice(core, schedule)
+    bill_run.status = BillRunStatus.CANCELED
+    bill_run.updated_date = core.clock.tick()
+    return bill_run
