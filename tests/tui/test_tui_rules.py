@@ -1,0 +1,96 @@
+"""The action registry and the rules behind every refusal, without a UI."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from backends.models import (
+    DocumentStatus,
+    InvoiceSchedule,
+    InvoiceScheduleStatus,
+    ScheduleItem,
+    ScheduleItemStatus,
+)
+from tui import actions
+from tui.commands import parse_object_number
+
+
+def schedule(status: InvoiceScheduleStatus, *item_status: ScheduleItemStatus) -> InvoiceSchedule:
+    items = [
+        ScheduleItem(
+            id=f"i{n}", amount=Decimal(100), actual_amount=Decimal(100), status=s, name=None
+        )
+        for n, s in enumerate(item_status, 1)
+    ]
+    return InvoiceSchedule(
+        id="s",
+        number="IS-00000009",
+        account_id="a",
+        status=status,
+        currency="USD",
+        total_amount=Decimal(300),
+        actual_amount=Decimal(300),
+        billed_amount=Decimal(0),
+        unbilled_amount=Decimal(300),
+        schedule_items=items,
+    )
+
+
+P, E, D = ScheduleItemStatus.PENDING, ScheduleItemStatus.EXECUTING, ScheduleItemStatus.PROCESSED
+
+
+def test_registry_ids_are_unique_and_every_dangerous_action_is_known() -> None:
+    ids = [a.id for a in actions.ACTIONS]
+    assert len(ids) == len(set(ids))
+    dangerous = {a.id for a in actions.ACTIONS if a.dangerous}
+    assert dangerous == {"generate", "post", "pause_resume", "create_bill_run", "advance_clock"}
+    keys = {a.id: a.key for a in actions.ACTIONS}
+    assert keys["generate"] == "g" and keys["refresh"] == "r" and keys["post"] == "p"
+    assert keys["pause_resume"] == "z" and keys["create_bill_run"] == "b"
+    assert keys["advance_clock"] == "t" and keys["command_palette"] == "ctrl+p"
+
+
+def test_bindings_carry_registry_ids() -> None:
+    bindings = actions.bindings_for(actions.SCHEDULE)
+    assert {(b.key, b.action, b.id) for b in bindings} >= {
+        ("g", "generate", "generate"),
+        ("z", "pause", "pause_resume"),
+        ("z", "resume", "pause_resume"),
+    }
+    assert actions.by_method("screen.resume") is actions.by_id("pause_resume")
+
+
+def test_generate_only_the_earliest_pending_item_of_an_unpaused_schedule() -> None:
+    s = schedule(InvoiceScheduleStatus.PARTIALLY_PROCESSED, D, P, P)
+    assert actions.generate_refusal(s, s.schedule_items[1]) is None
+    assert "earliest Pending" in (actions.generate_refusal(s, s.schedule_items[2]) or "")
+    assert "already Processed" in (actions.generate_refusal(s, s.schedule_items[0]) or "")
+    paused = schedule(InvoiceScheduleStatus.PAUSED, P, P)
+    assert "Paused" in (actions.generate_refusal(paused, paused.schedule_items[0]) or "")
+    busy = schedule(InvoiceScheduleStatus.PENDING, E, P)
+    assert "Executing" in (actions.generate_refusal(busy, busy.schedule_items[0]) or "")
+    assert actions.generate_refusal(None, None) is not None
+    assert actions.generate_refusal(s, None) is not None
+
+
+def test_other_rules() -> None:
+    pending = schedule(InvoiceScheduleStatus.PENDING, P)
+    done = schedule(InvoiceScheduleStatus.FULLY_PROCESSED, D)
+    paused = schedule(InvoiceScheduleStatus.PAUSED, P)
+    assert actions.pause_refusal(pending) is None and actions.pause_refusal(paused)
+    assert actions.pause_refusal(done) and actions.resume_refusal(pending)
+    assert actions.resume_refusal(paused) is None
+    assert actions.create_bill_run_refusal(done) is None
+    assert "FullyProcessed" in (actions.create_bill_run_refusal(pending) or "")
+    assert actions.post_refusal("invoice", "INV1", DocumentStatus.DRAFT) is None
+    assert "Posted" in (actions.post_refusal("invoice", "INV1", DocumentStatus.POSTED) or "")
+    assert actions.post_refusal("invoice", None, None)
+
+
+def test_object_numbers_for_the_palette() -> None:
+    assert parse_object_number("is-00000001") == ("schedule", "invoice schedule", "IS-00000001")
+    assert parse_object_number("O-00000007")[0] == "order"  # type: ignore[index]
+    assert parse_object_number("INV00000001")[0] == "invoice"  # type: ignore[index]
+    assert parse_object_number("CM00000001")[0] == "credit_memo"  # type: ignore[index]
+    assert parse_object_number("BR-00000001")[0] == "bill_run"  # type: ignore[index]
+    assert parse_object_number("generate") is None

@@ -1,0 +1,70 @@
+"""Helpers for the console tests: the demo fake, a fixed clock, the app factory, settle()."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from backends.profile import BackendProfile
+from tui.app import BillingApp
+from tui.config import ConsoleProfile
+
+FIXED_NOW = datetime(2026, 3, 2, 9, 30, 0, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return FIXED_NOW
+
+
+def fixed_timer() -> float:
+    return 0.0
+
+
+def demo_backend() -> Any:
+    from backends.fake.backend import FakeBackend
+
+    return FakeBackend.demo(progression="manual")
+
+
+def make_app(
+    backend: Any | None = None,
+    *,
+    read_only: bool = False,
+    poll_interval: float = 60.0,
+    page_size: int = 50,
+    keymap: Mapping[str, str] | None = None,
+    log_path: Path | None = None,
+) -> BillingApp:
+    """The console on the manual demo tenant with a fixed clock and theme, no animation."""
+    profile = ConsoleProfile(
+        name="demo",
+        backend=BackendProfile(name="demo", progression="manual"),
+        poll_interval=poll_interval,
+        page_size=page_size,
+        keymap=dict(keymap or {}),
+    )
+    profile = replace(profile, read_only=read_only)
+    app = BillingApp(
+        backend=backend if backend is not None else demo_backend(),
+        profile=profile,
+        clock=fixed_clock,
+        timer=fixed_timer,
+        action_log_path=log_path,
+    )
+    app.animation_level = "none"
+    return app
+
+
+async def settle(pilot: Any) -> None:
+    """Wait until every worker is done and the screen has caught up: no sleeps anywhere."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def messages(app: BillingApp) -> list[str]:
+    return [n.message for n in app._notifications]

@@ -1,0 +1,327 @@
+"""What an operator can do: one registry, read by the footer, the help, the palette and read-only.
+
+Each :class:`ActionSpec` has a stable ``id`` (the name used in the config's ``[keymap]``), a
+default key, a label, the screens it belongs to and a ``dangerous`` flag. Dangerous actions change
+billing data; read-only mode removes them from the footer, the help and the palette, and refuses
+them if they are invoked any other way.
+
+The rules that decide whether an action is valid *here* (and the reason shown when it is not) are
+the pure functions at the bottom; screens call them with their models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from backends.models import (
+    DocumentStatus,
+    InvoiceSchedule,
+    InvoiceScheduleStatus,
+    ScheduleItem,
+    ScheduleItemStatus,
+)
+
+if TYPE_CHECKING:
+    from textual.binding import Binding
+
+__all__ = [
+    "ACTIONS",
+    "REMAPPABLE_IDS",
+    "ActionSpec",
+    "bindings_for",
+    "by_id",
+    "by_method",
+    "create_bill_run_refusal",
+    "generate_refusal",
+    "pause_refusal",
+    "post_refusal",
+    "resume_refusal",
+]
+
+# Screen scopes
+ORDERS = "orders"
+ORDER = "order"
+SCHEDULE = "schedule"
+INVOICE = "invoice"
+CREDIT_MEMO = "credit_memo"
+BILL_RUN = "bill_run"
+ACTION_LOG = "action_log"
+APP = "app"
+OBJECT_SCREENS = (ORDERS, ORDER, SCHEDULE, INVOICE, CREDIT_MEMO, BILL_RUN, ACTION_LOG)
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str
+    key: str
+    label: str
+    help: str
+    scopes: tuple[str, ...]
+    dangerous: bool = False
+    fake_only: bool = False
+    #: Textual action method names (``action_<name>``) and their footer labels; an id with two
+    #: methods (pause / resume) shows the one that applies.
+    methods: tuple[tuple[str, str], ...] = ()
+    #: False for keys owned by a widget (enter on a table): listed in help, not remappable.
+    bindable: bool = True
+    show: bool = True
+    priority: bool = False
+    key_display: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def method_names(self) -> tuple[str, ...]:
+        return tuple(m for m, _ in self.methods) or (self.id,)
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(
+        "open", "enter", "Open", "open the row under the cursor", OBJECT_SCREENS, bindable=False
+    ),
+    ActionSpec(
+        "back",
+        "escape",
+        "Back",
+        "back, with cursor and search kept",
+        (ORDER, SCHEDULE, INVOICE, CREDIT_MEMO, BILL_RUN, ACTION_LOG),
+        show=False,
+    ),
+    ActionSpec("refresh", "r", "Refresh", "reload; cursor and search kept", OBJECT_SCREENS),
+    ActionSpec(
+        "search", "slash", "Search", "search orders on the backend", (ORDERS,), key_display="/"
+    ),
+    ActionSpec("sort", "s", "Sort", "cycle the sort column of the loaded rows", (ORDERS,)),
+    ActionSpec(
+        "generate",
+        "g",
+        "Generate",
+        "invoice the earliest Pending item now",
+        (SCHEDULE,),
+        dangerous=True,
+    ),
+    ActionSpec(
+        "post",
+        "p",
+        "Post",
+        "post the Draft invoice / credit memo",
+        (SCHEDULE, INVOICE, CREDIT_MEMO),
+        dangerous=True,
+    ),
+    ActionSpec(
+        "pause_resume",
+        "z",
+        "Pause / Resume",
+        "pause the schedule, or resume it",
+        (SCHEDULE,),
+        dangerous=True,
+        methods=(("pause", "Pause"), ("resume", "Resume")),
+    ),
+    ActionSpec(
+        "create_bill_run",
+        "b",
+        "Create bill run",
+        "credit changes to a FullyProcessed one",
+        (SCHEDULE,),
+        dangerous=True,
+    ),
+    ActionSpec(
+        "open_credit_memo",
+        "m",
+        "Credit memo",
+        "open the row's credit memo",
+        (SCHEDULE,),
+        show=False,
+    ),
+    ActionSpec(
+        "open_bill_run",
+        "o",
+        "Bill run",
+        "open the bill run behind it",
+        (SCHEDULE, INVOICE, CREDIT_MEMO),
+        show=False,
+    ),
+    ActionSpec(
+        "advance_clock",
+        "t",
+        "Advance clock",
+        "fake: jump to the next run date",
+        (APP,),
+        dangerous=True,
+        fake_only=True,
+    ),
+    ActionSpec("help", "question_mark", "Help", "this list", (APP,), key_display="?"),
+    ActionSpec("action_log", "l", "Log", "this session's actions and results", (APP,)),
+    ActionSpec(
+        "command_palette",
+        "ctrl+p",
+        "Palette",
+        "jump by number; run actions",
+        (APP,),
+        show=False,
+        priority=True,
+    ),
+    ActionSpec("quit", "q", "Quit", "leave the console", (APP,)),
+)
+
+_BY_ID = {spec.id: spec for spec in ACTIONS}
+_BY_METHOD = {method: spec for spec in ACTIONS for method in spec.method_names}
+REMAPPABLE_IDS = frozenset(spec.id for spec in ACTIONS if spec.bindable)
+
+
+def by_id(action_id: str) -> ActionSpec:
+    return _BY_ID[action_id]
+
+
+def by_method(method: str) -> ActionSpec | None:
+    """The spec behind a Textual action name (``screen.generate`` or ``generate``)."""
+    return _BY_METHOD.get(method.rsplit(".", 1)[-1])
+
+
+def specs_for(scope: str) -> Iterable[ActionSpec]:
+    return (spec for spec in ACTIONS if scope in spec.scopes)
+
+
+def bindings_for(scope: str) -> list[Binding]:
+    """Textual bindings for a scope, each carrying its registry id (so the keymap can remap it)."""
+    from textual.binding import Binding
+
+    bindings: list[Binding] = []
+    for spec in specs_for(scope):
+        if not spec.bindable:
+            continue
+        methods = spec.methods or ((spec.id, spec.label),)
+        for method, label in methods:
+            bindings.append(
+                Binding(
+                    spec.key,
+                    method,
+                    label,
+                    show=spec.show,
+                    priority=spec.priority,
+                    key_display=spec.key_display,
+                    tooltip=spec.help,
+                    id=spec.id,
+                )
+            )
+    return bindings
+
+
+RESERVED_KEYS = frozenset(
+    {
+        "enter",
+        "tab",
+        "shift+tab",
+        "up",
+        "down",
+        "left",
+        "right",
+        "pageup",
+        "pagedown",
+        "home",
+        "end",
+        "ctrl+home",
+        "ctrl+end",
+        "ctrl+c",
+    }
+)
+
+
+def keymap_problem(keymap: dict[str, str]) -> tuple[str, str] | None:
+    """(action id, why) if the keymap would shadow a table key or put two actions on one key
+    of the same screen (Textual would silently drop one of them); ``None`` when it is fine."""
+    from textual.keys import _normalize_key_list
+
+    def keys_of(spec: ActionSpec) -> list[str]:
+        return _normalize_key_list(keymap.get(spec.id, spec.key)).split(",")
+
+    for action_id, keys in keymap.items():
+        for key in _normalize_key_list(keys).split(","):
+            if key in RESERVED_KEYS:
+                return action_id, f"{key!r} is reserved for moving in tables"
+    global_specs = [s for s in ACTIONS if APP in s.scopes and s.bindable]
+    for scope in (*OBJECT_SCREENS,):
+        owners: dict[str, str] = {}
+        for spec in [s for s in ACTIONS if scope in s.scopes and s.bindable] + global_specs:
+            for key in keys_of(spec):
+                other = owners.get(key)
+                if other is not None and other != spec.id:
+                    culprit = spec.id if spec.id in keymap else other
+                    return culprit, (
+                        f"{key!r} is used by both {other!r} and {spec.id!r} on the {scope} screen"
+                    )
+                owners[key] = spec.id
+    return None
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+def item_label(schedule: InvoiceSchedule, item: ScheduleItem) -> str:
+    position = next((n for n, i in enumerate(schedule.schedule_items, 1) if i.id == item.id), 0)
+    return item.name or f"item {position}"
+
+
+def generate_refusal(schedule: InvoiceSchedule | None, item: ScheduleItem | None) -> str | None:
+    """Why ``g`` may not run this item now, or ``None`` when it may."""
+    if schedule is None:
+        return "the schedule is still loading"
+    if item is None:
+        return "put the cursor on a schedule item first"
+    if schedule.status is InvoiceScheduleStatus.PAUSED:
+        return f"{schedule.number} is Paused: resume it (z) before generating"
+    if item.status is ScheduleItemStatus.EXECUTING:
+        return f"{item_label(schedule, item)} is already Executing: press r to refresh"
+    if item.status is ScheduleItemStatus.PROCESSED:
+        return f"{item_label(schedule, item)} is already Processed"
+    earliest = schedule.earliest_pending_item
+    if earliest is not None and earliest.id != item.id:
+        return (
+            f"only the earliest Pending item can be generated: "
+            f"{item_label(schedule, earliest)} ({_date(earliest)}) comes first"
+        )
+    return None
+
+
+def post_refusal(kind: str, number: str | None, status: DocumentStatus | None) -> str | None:
+    if number is None:
+        return f"there is no {kind} here to post"
+    if status is DocumentStatus.DRAFT:
+        return None
+    return (
+        f"{kind} {number} is {status.value if status else 'not Draft'}: only a Draft can be posted"
+    )
+
+
+def pause_refusal(schedule: InvoiceSchedule | None) -> str | None:
+    if schedule is None:
+        return "the schedule is still loading"
+    if schedule.status is InvoiceScheduleStatus.PAUSED:
+        return f"{schedule.number} is already Paused"
+    if schedule.status is InvoiceScheduleStatus.FULLY_PROCESSED:
+        return f"{schedule.number} is FullyProcessed: there is nothing left to pause"
+    return None
+
+
+def resume_refusal(schedule: InvoiceSchedule | None) -> str | None:
+    if schedule is None:
+        return "the schedule is still loading"
+    if schedule.status is not InvoiceScheduleStatus.PAUSED:
+        return f"{schedule.number} is {schedule.status.value}, not Paused"
+    return None
+
+
+def create_bill_run_refusal(schedule: InvoiceSchedule | None) -> str | None:
+    if schedule is None:
+        return "the schedule is still loading"
+    if schedule.status is not InvoiceScheduleStatus.FULLY_PROCESSED:
+        return (
+            f"a bill run can only be created for a FullyProcessed schedule; "
+            f"{schedule.number} is {schedule.status.value} (use g on an item)"
+        )
+    return None
+
+
+def _date(item: ScheduleItem) -> str:
+    return item.run_date.isoformat() if item.run_date else "no run date"

@@ -1,0 +1,100 @@
+"""Help (``?``): every key of the screen underneath and the global keys, as actually bound.
+
+Built from the screen's live bindings, so keymap changes and read-only mode show as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Label, Static
+
+from tui import actions
+
+
+def _key_text(app: Any, key: str, binding: Binding) -> str:
+    if binding.key_display:
+        return binding.key_display
+    return str(app.get_key_display(binding))
+
+
+def help_rows(app: Any, screen: Screen[Any]) -> list[tuple[str, str, str, str, str]]:
+    """(key, label, id, where, what it does) for the bindings active on ``screen``."""
+    rows: list[tuple[str, str, str, str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        spec = actions.by_id(binding.id) if binding.id in actions.REMAPPABLE_IDS else None
+        if spec is None:
+            continue
+        where = "global" if active.node is app else "screen"
+        label = binding.description if spec.methods else spec.label
+        mark = (spec.id, key)
+        if mark in seen:
+            continue
+        seen.add(mark)
+        rows.append((_key_text(app, key, binding), label, spec.id, where, spec.help))
+    scope = getattr(screen, "SCOPE", "")
+    for spec in actions.ACTIONS:
+        if not spec.bindable and scope in spec.scopes:
+            rows.append((spec.key, spec.label, spec.id, "table", spec.help))
+    rows.append(("tab", "Focus", "—", "table", "move between tables"))
+    rows.append(("↑ ↓ pgup pgdn", "Move", "—", "table", "move the cursor"))
+    rows.append(("ctrl+home/end", "Top / bottom", "—", "table", "first / last row; pages in more"))
+    order = {"screen": 0, "table": 1, "global": 2}
+    rows.sort(key=lambda r: order.get(r[3], 3))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > Vertical {
+        width: 112;
+        max-width: 98%;
+        height: auto;
+        max-height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    HelpScreen #title { text-style: bold; padding: 0 1; }
+    HelpScreen #note { color: $text-muted; padding: 0 1; width: 1fr; height: auto; }
+    HelpScreen DataTable { height: auto; max-height: 28; width: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close", id="help_close"),
+    ]
+
+    def __init__(self, for_screen: Screen[Any]) -> None:
+        super().__init__()
+        self.for_screen = for_screen
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            crumb = getattr(self.for_screen, "crumb", "this screen")
+            yield Label(f"Keys on {crumb}", id="title")
+            table: DataTable[Any] = DataTable(id="keys", cursor_type="row", zebra_stripes=True)
+            yield table
+            note = "Remap any key by id in config.toml [keymap] (billing-tui config path)."
+            if getattr(self.app, "read_only", False):
+                note += " READ-ONLY: generate, post, pause/resume, bill run, clock are off."
+            yield Static(note, id="note", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#keys", DataTable)
+        table.add_column("Key", key="key")
+        table.add_column("Action", key="action")
+        table.add_column("Id (keymap)", key="id")
+        table.add_column("Where", key="where")
+        table.add_column("What it does", key="help")
+        for row in help_rows(self.app, self.for_screen):
+            table.add_row(*row)
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

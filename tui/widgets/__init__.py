@@ -1,0 +1,1 @@
+"""Reusable widgets: the header, the confirm dialog and the table that pages from the backend."""
