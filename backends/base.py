@@ -18,20 +18,25 @@ from backends.models import (
     Account,
     BackendInfo,
     BillRun,
+    BillRunDocuments,
+    BillRunStatus,
     ClockAdvance,
     CreateBillRunRequest,
     CreateInvoiceScheduleRequest,
     CreditMemo,
+    FaultRuleSpec,
     Invoice,
+    InvoiceItem,
     InvoiceSchedule,
     InvoiceScheduleStatus,
     Order,
     Page,
+    PostResult,
     SpecificSubscription,
     UpdateInvoiceScheduleRequest,
 )
 
-__all__ = ["Backend", "Settleable", "SimulatedClock"]
+__all__ = ["Backend", "FaultInjection", "Settleable", "SimulatedClock"]
 
 
 @runtime_checkable
@@ -114,14 +119,63 @@ class Backend(Protocol):
 
     async def cancel_bill_run(self, bill_run_id: str) -> BillRun: ...
 
+    async def list_bill_runs(
+        self,
+        *,
+        status: BillRunStatus | None = None,
+        account_id: str | None = None,
+        page_size: int = 50,
+        cursor: str | None = None,
+    ) -> Page[BillRun]:
+        """Bill runs newest first; ``account_id`` keeps the runs that billed that account."""
+        ...
+
+    async def list_bill_run_documents(self, bill_run_id: str) -> BillRunDocuments:
+        """The invoices and credit memos a bill run produced, cancelled ones included."""
+        ...
+
+    async def delete_bill_run(self, bill_run_id: str) -> None:
+        """Only a Canceled or Error bill run; its draft documents go with it."""
+        ...
+
     # documents
     async def get_invoice(self, key: str) -> Invoice: ...
 
+    async def get_invoice_items(self, key: str) -> list[InvoiceItem]:
+        """The invoice's lines, each naming the schedule and schedule item that produced it."""
+        ...
+
     async def post_invoice(self, key: str) -> Invoice: ...
+
+    async def post_invoices(self, keys: list[str]) -> list[PostResult]:
+        """Post up to 50 invoices: one result per key, in order; a refusal never hides the
+        others (Zuora's bulk post). A key naming an invoice already named earlier in the list
+        gets that earlier result."""
+        ...
+
+    async def unpost_invoice(self, key: str) -> Invoice:
+        """Posted → Draft; a Posted bill run of the invoice goes back to Completed. Refused for a
+        document that is not Posted, has something applied, or was generated before charges
+        were detached from its schedule."""
+        ...
+
+    async def cancel_invoice(self, key: str) -> Invoice:
+        """Draft → Canceled; the schedule item that produced it goes back to Pending."""
+        ...
+
+    async def reverse_invoice(self, key: str, *, memo_date: date | None = None) -> CreditMemo:
+        """Offset a Posted invoice with nothing paid by a Posted credit memo of the same amount
+        (``memo_date``: the memo's date, default today). Returns that memo; the invoice is
+        ``reversed`` and its schedule item goes back to Pending."""
+        ...
 
     async def get_credit_memo(self, key: str) -> CreditMemo: ...
 
     async def post_credit_memo(self, key: str) -> CreditMemo: ...
+
+    async def unpost_credit_memo(self, key: str) -> CreditMemo:
+        """Posted → Draft (refused when it is applied to an invoice)."""
+        ...
 
     # lifecycle
     async def aclose(self) -> None: ...
@@ -156,3 +210,18 @@ class Settleable(Protocol):
     """A backend with queued asynchronous work (bill runs) that can be finished on demand."""
 
     async def settle(self) -> None: ...
+
+
+@runtime_checkable
+class FaultInjection(Protocol):
+    """A backend whose failures can be arranged on demand (the fake's fault rules)."""
+
+    async def list_fault_rules(self) -> list[FaultRuleSpec]: ...
+
+    async def add_fault_rule(self, rule: FaultRuleSpec) -> FaultRuleSpec:
+        """Store ``rule`` and return it with its id."""
+        ...
+
+    async def remove_fault_rule(self, rule_id: int) -> None: ...
+
+    async def clear_fault_rules(self) -> None: ...

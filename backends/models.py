@@ -24,6 +24,7 @@ __all__ = [
     "Account",
     "BackendInfo",
     "BillRun",
+    "BillRunDocuments",
     "BillRunFilter",
     "BillRunFilterType",
     "BillRunStatus",
@@ -34,6 +35,8 @@ __all__ = [
     "CreditMemo",
     "DocumentStatus",
     "ExecutedItem",
+    "FaultEffect",
+    "FaultRuleSpec",
     "Invoice",
     "InvoiceItem",
     "InvoiceSchedule",
@@ -44,6 +47,7 @@ __all__ = [
     "OrderStatus",
     "OrderSubscription",
     "Page",
+    "PostResult",
     "RatePlan",
     "RatePlanCharge",
     "ScheduleItem",
@@ -498,6 +502,28 @@ class CreditMemo(ZuoraModel):
         return self.unapplied_amount
 
 
+class PostResult(ZuoraModel):
+    """The outcome for one invoice of a bulk post: posted, or refused with Zuora's code/message.
+
+    ``key`` is the key as the caller gave it; ``invoice_id``/``invoice_number`` are filled when the
+    backend could tell which invoice the key names (``None`` for a key that names none).
+    """
+
+    key: str
+    invoice_id: str | None = None
+    invoice_number: str | None = None
+    success: bool
+    code: int | None = None
+    message: str | None = None
+
+
+class BillRunDocuments(ZuoraModel):
+    """The invoices and credit memos a bill run produced (cancelled ones included)."""
+
+    invoices: list[Invoice] = Field(default_factory=list)
+    credit_memos: list[CreditMemo] = Field(default_factory=list)
+
+
 # --------------------------------------------------------------------------- simulated clock
 
 
@@ -524,3 +550,40 @@ class BackendInfo(ZuoraModel):
 
     kind: str  # "FAKE" or "REST"
     host: str | None = None
+
+
+# --------------------------------------------------------------------------- fault injection
+
+
+class FaultEffect(StrEnum):
+    """What a fault rule does to a matching call (Zuora-shaped failures)."""
+
+    LATENCY = "latency"  # answer late, otherwise normally
+    RATE_LIMIT = "rate_limit"  # 429, category 70, Retry-After
+    LOCK = "lock"  # 409, category 50 lock contention
+    TEMPORARY = "temporary"  # 500, category 61
+    UNAVAILABLE = "unavailable"  # 503
+    TIMEOUT = "timeout"  # 504 gateway timeout
+    DROP = "drop"  # the connection drops without an answer
+
+
+class FaultRuleSpec(ZuoraModel):
+    """A fault rule of the fake, in-process or behind the fake server.
+
+    ``operation`` is Zuora's OpenAPI operationId (``POST_ExecuteInvoiceSchedule``) and matches on
+    both front doors; ``method`` and ``path`` (a glob) match HTTP requests only. ``phase`` says
+    whether the fault hits before the engine runs (nothing happened) or after (the work was done
+    and the answer is lost).
+    """
+
+    id: int = 0
+    effect: FaultEffect
+    operation: str | None = None
+    method: str = "*"
+    path: str = "*"
+    times: int | None = None
+    probability: Decimal = Decimal("1")
+    latency_ms: int = 0
+    retry_after: int = 1
+    phase: str = "before"
+    fired: int = 0

@@ -62,6 +62,22 @@ Choices where Zuora's documentation is silent or "inferred" (reference ``zuora-a
     invoices (credit memos are not applied).
 15. A saved state (``state_file``) is loaded instead of the seed when it exists and written back
     on ``aclose()``.
+16. Reversing a Posted invoice with nothing paid creates a Posted credit memo of its amount
+    (reason "Correcting invoice error", source ``API``, dated ``memo_date`` or today and never
+    before the invoice date), applied to the invoice at once: the invoice keeps its status with
+    ``reversed`` true and a zero balance, the memo is fully applied and belongs to no bill run
+    (so the invoice's run keeps its status), and the item goes back to Pending (§4.1).
+17. Unposting is refused for a document that is not Posted, for an invoice that is reversed or
+    has anything applied, for a credit memo that is applied (the reversal's), and for an invoice
+    generated before charges were last detached from its schedule, even once they are attached
+    again (§4.3). Credit-memo unpost is reversible like the invoice's: a Posted run goes back to
+    Completed.
+18. Deleting a bill run (Canceled or Error only) removes it and its documents; a Draft one puts
+    its item back to Pending first. Items that named the run name their invoice's run instead.
+19. Bill runs list newest first (by number, which follows creation); ``account_id`` keeps the
+    runs that billed that account. An invoice has one line, naming the schedule, the schedule
+    item, and the schedule's first charge and its subscription. Bulk post posts up to 50
+    invoices one by one; a key naming an invoice already named earlier gets that result.
 """
 
 from backends.fake.backend import FakeBackend

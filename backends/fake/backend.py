@@ -24,15 +24,19 @@ from backends.models import (
     Account,
     BackendInfo,
     BillRun,
+    BillRunDocuments,
+    BillRunStatus,
     ClockAdvance,
     CreateBillRunRequest,
     CreateInvoiceScheduleRequest,
     CreditMemo,
     Invoice,
+    InvoiceItem,
     InvoiceSchedule,
     InvoiceScheduleStatus,
     Order,
     Page,
+    PostResult,
     SpecificSubscription,
     UpdateInvoiceScheduleRequest,
 )
@@ -44,7 +48,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 Progression = Literal["manual", "realtime"]
-SEEDS = ("demo", "empty")
+SEEDS = ("demo", "empty", "generated:N")
 
 
 class FakeBackend:
@@ -75,9 +79,25 @@ class FakeBackend:
         return cls(tenants.demo(), progression=progression, stage_seconds=stage_seconds)
 
     @classmethod
+    def generated(
+        cls,
+        orders: int = 100_000,
+        seed: str = "generated",
+        *,
+        progression: Progression = "manual",
+        stage_seconds: float = 1.0,
+    ) -> Self:
+        """A generated tenant of ``orders`` orders (clock at 2026-03-02), opened in
+        milliseconds whatever its size: see :mod:`backends.fake.generated`."""
+        from backends.fake.generated import generated
+
+        return cls(generated(orders, seed), progression=progression, stage_seconds=stage_seconds)
+
+    @classmethod
     def from_profile(cls, profile: BackendProfile) -> Self:
-        """Seed ``demo`` or ``empty``; a ``state_file`` that exists is loaded instead of the seed,
-        and the state is saved back to it on ``aclose()``."""
+        """Seed ``demo``, ``empty`` or ``generated:N`` (N generated orders); a ``state_file``
+        that exists is loaded instead of the seed, and the state is saved back to it on
+        ``aclose()``."""
         state_file = profile.state_file
         if state_file is not None and state_file.exists():
             engine = persistence.load(state_file)
@@ -85,6 +105,11 @@ class FakeBackend:
             engine = tenants.demo()
         elif profile.seed == "empty":
             engine = tenants.empty()
+        elif profile.seed.startswith("generated:") and profile.seed[10:].replace("_", "").isdigit():
+            from backends.fake.generated import generated
+
+            # "generated:100000" or "generated:100_000": that many generated orders
+            engine = generated(max(1, int(profile.seed[10:])))
         else:
             raise ValidationError(
                 f"Unknown fake seed {profile.seed!r}: choose one of {', '.join(SEEDS)}"
@@ -214,27 +239,59 @@ class FakeBackend:
     async def cancel_bill_run(self, bill_run_id: str) -> BillRun:
         return self._call(self.engine.cancel_bill_run, bill_run_id)
 
+    async def list_bill_runs(
+        self,
+        *,
+        status: BillRunStatus | None = None,
+        account_id: str | None = None,
+        page_size: int = 50,
+        cursor: str | None = None,
+    ) -> Page[BillRun]:
+        return self._call(
+            self.engine.list_bill_runs,
+            status=status,
+            account_id=account_id,
+            page_size=page_size,
+            cursor=cursor,
+        )
+
+    async def list_bill_run_documents(self, bill_run_id: str) -> BillRunDocuments:
+        return self._call(self.engine.list_bill_run_documents, bill_run_id)
+
+    async def delete_bill_run(self, bill_run_id: str) -> None:
+        self._call(self.engine.delete_bill_run, bill_run_id)
+
     # ----------------------------------------------------------------- documents
 
     async def get_invoice(self, key: str) -> Invoice:
         return self._call(self.engine.get_invoice, key)
 
+    async def get_invoice_items(self, key: str) -> list[InvoiceItem]:
+        return self._call(self.engine.get_invoice_items, key)
+
     async def post_invoice(self, key: str) -> Invoice:
         return self._call(self.engine.post_invoice, key)
 
+    async def post_invoices(self, keys: list[str]) -> list[PostResult]:
+        return self._call(self.engine.post_invoices, keys)
+
     async def unpost_invoice(self, key: str) -> Invoice:
-        """Not in the contract: Posted back to Draft (its bill run goes back to Completed)."""
         return self._call(self.engine.unpost_invoice, key)
 
     async def cancel_invoice(self, key: str) -> Invoice:
-        """Not in the contract: cancel a Draft invoice; its schedule item goes back to Pending."""
         return self._call(self.engine.cancel_invoice, key)
+
+    async def reverse_invoice(self, key: str, *, memo_date: date | None = None) -> CreditMemo:
+        return self._call(self.engine.reverse_invoice, key, memo_date=memo_date)
 
     async def get_credit_memo(self, key: str) -> CreditMemo:
         return self._call(self.engine.get_credit_memo, key)
 
     async def post_credit_memo(self, key: str) -> CreditMemo:
         return self._call(self.engine.post_credit_memo, key)
+
+    async def unpost_credit_memo(self, key: str) -> CreditMemo:
+        return self._call(self.engine.unpost_credit_memo, key)
 
     # ----------------------------------------------------------------- capabilities
 

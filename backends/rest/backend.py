@@ -22,15 +22,42 @@ get_invoice_schedule            1  ``GET /v1/invoice-schedules/{key}?page=1&page
                                    page 2 when exactly 40 items came back)
 create/update/delete, pause,    1  the v1 call itself (detach/attach +1 GET: they answer
 resume, execute, bill runs,        ``{success: true}`` only)
-credit memos
+credit memos (get, post, unpost)
+delete_bill_run                 1  ``DELETE /v1/bill-runs/{id}``
+list_bill_runs                  1  ``GET /object-query/billing-runs?sort[]=createddate.DESC
+                                   &filter[]=status.EQ:…&filter[]=accountid.EQ:…`` (≤ 99 a page;
+                                   ``billingRunNumber`` and the counts mapped onto ``BillRun``)
+list_bill_run_documents         2  ``GET /object-query/invoices?filter[]=sourceid.EQ:BR-…`` and
+                                   ``GET /object-query/credit-memos?filter[]=sourceid.EQ:BR-…``,
+                                   concurrently (Object Query has no ``billRunId`` on either);
+                                   +1 ``GET /v1/bill-runs/{id}`` when the run's number was not
+                                   seen yet this session; +1 per further page of 99
 post_invoice                    2  ``PUT /v1/invoices/{key}/post`` then ``GET`` the invoice; on a
                                    tenant without that route ``POST /v1/invoices/bulk-post``
+post_invoices (≤ 50)            2  ``GET /object-query/invoices?filter[]=invoicenumber.IN:[…]``
+                                   (or ``id.IN:[…]``; both, so 3, when keys mix ids and
+                                   numbers) then ``POST /v1/invoices/bulk-post``, mapped per
+                                   element; 0 for an empty list
+unpost_invoice, cancel_invoice  2  ``PUT /v1/invoices/{key}/unpost|cancel`` then ``GET`` the
+                                   invoice (1 when the answer is the invoice itself)
+reverse_invoice                 2  ``PUT /v1/invoices/{key}/reverse`` ``{"memoDate"?}`` then
+                                   ``GET /v1/credit-memos/{creditMemo.id}``
+get_invoice_items               1  ``GET /v1/invoices/{key}/items?page=&pageSize=40`` (+1 per
+                                   further page of 40 lines)
 ==============================  =============================================================
 
 Caches (per backend, i.e. per session) hold only what does not go stale in a way that matters:
 account number → (id, name); order number → account number and latest schedule id; schedule id
-→ number; document id → (number, last status seen). Nothing billable (schedules, bill runs,
-documents) is ever served from a cache; the cache only fills *derived* fields.
+→ number; bill run id → number; document id → (number, last status seen). Nothing billable
+(schedules, bill runs, documents) is ever served from a cache; the cache only fills *derived*
+fields (and names a bill run's documents in an Object Query filter).
+
+Reversing: the spec's ``PutReverseInvoiceType`` has ``memoDate`` (and ``applyEffectiveDate``,
+``comment``, ``reasonCode``), not ``creditMemoEffectiveDate``; ``memo_date`` is sent as
+``memoDate`` and the other fields are left to Zuora's defaults. ``PUT /v1/invoices/{key}/unpost``
+and ``/cancel`` are missing from the compact spec (as ``/post`` is); their answer is taken as the
+invoice itself when it carries ``invoiceNumber`` and ``status``, else as the SDK's async-operation
+shape (``jobStatus: Failed`` raises), after which the invoice is read back.
 
 Navigation Orders → Order → Schedule therefore costs: ``list_orders`` 1, the order screen's
 concurrent ``get_order`` + ``list_invoice_schedules(order_number=…)`` 2 (the two share one
@@ -56,24 +83,36 @@ from backends.models import (
     Account,
     BackendInfo,
     BillRun,
+    BillRunDocuments,
+    BillRunStatus,
     CreateBillRunRequest,
     CreateInvoiceScheduleRequest,
     CreditMemo,
     DocumentStatus,
     Invoice,
+    InvoiceItem,
     InvoiceSchedule,
     InvoiceScheduleStatus,
     Order,
     Page,
+    PostResult,
     SpecificSubscription,
     UpdateInvoiceScheduleRequest,
     ZuoraModel,
 )
 from backends.profile import BackendProfile
 from backends.rest import convert
-from backends.rest.envelope import check_bulk_item, malformed, parse_model, require
+from backends.rest.envelope import (
+    BulkOutcome,
+    bulk_outcomes,
+    check_bulk_item,
+    malformed,
+    parse_model,
+    require,
+)
 from backends.rest.environments import check_base_url, resolve_base_url
 from backends.rest.paging import (
+    OQ_MAX_PAGE_SIZE,
     decode_cursor,
     oq_cursor,
     oq_page_size,
@@ -100,6 +139,20 @@ _MIN_SCHEDULE_PAGE = 50
 #: Pages of an account's schedules read at most per call when filtering them by order.
 _MAX_ORDER_SCAN_PAGES = 10
 _V1_SCHEDULE_ITEMS_PAGE = 40
+#: Zuora's bulk post takes at most 50 invoices (reference §7.4).
+BULK_POST_LIMIT = 50
+#: Pages of invoice items read at most (40 a page: 20,000 charges, Zuora's per-invoice limit).
+_MAX_ITEM_PAGES = 500
+#: A value that can sit inside an Object Query filter (``IN:[a,b]``) without changing it.
+_SAFE_VALUE = re.compile(r"[A-Za-z0-9_.\-]+")
+
+
+def _filter_value(value: str) -> str:
+    """A key for an Object Query filter; one that would change the filter is refused."""
+    text = value.strip()
+    if not _SAFE_VALUE.fullmatch(text):
+        raise ValidationError(f"{value!r} is not a valid key")
+    return text
 
 
 def _q(key: str) -> str:
@@ -167,6 +220,7 @@ class RestBackend:
         self._order_schedules: dict[str, str | None] = {}  # order number -> last schedule id
         self._schedule_numbers: dict[str, str] = {}  # schedule id -> number
         self._documents: dict[str, tuple[str, DocumentStatus | None]] = {}  # id -> number, status
+        self._bill_run_numbers: dict[str, str] = {}  # bill run id -> number (never changes)
         self._order_flights: dict[str, asyncio.Task[Order]] = {}
         self._post_route: Literal["put", "bulk"] | None = None
 
@@ -684,7 +738,9 @@ class RestBackend:
         )
 
     async def get_bill_run(self, bill_run_id: str) -> BillRun:
-        return await self._bill_run_call("GET", f"/v1/bill-runs/{_q(bill_run_id)}")
+        run = await self._bill_run_call("GET", f"/v1/bill-runs/{_q(bill_run_id)}")
+        self._bill_run_numbers[run.id] = run.bill_run_number
+        return run
 
     async def post_bill_run(self, bill_run_id: str, invoice_date: date | None = None) -> BillRun:
         body = {} if invoice_date is None else {"invoiceDate": invoice_date}
@@ -696,6 +752,131 @@ class RestBackend:
         run = await self._bill_run_call("PUT", f"/v1/bill-runs/{_q(bill_run_id)}/cancel", json={})
         self._forget_document_statuses()
         return run
+
+    async def delete_bill_run(self, bill_run_id: str) -> None:
+        """``DELETE /v1/bill-runs/{id}`` (Zuora allows it on Canceled and Error runs only)."""
+        await self._http.request("DELETE", f"/v1/bill-runs/{_q(bill_run_id)}")
+        self._bill_run_numbers.pop(bill_run_id.strip(), None)
+        self._forget_document_statuses()
+
+    async def list_bill_runs(
+        self,
+        *,
+        status: BillRunStatus | None = None,
+        account_id: str | None = None,
+        page_size: int = 50,
+        cursor: str | None = None,
+    ) -> Page[BillRun]:
+        """Object Query ``/object-query/billing-runs`` sorted ``createddate.DESC``, filtered by
+        ``status.EQ:`` and ``accountid.EQ:`` (``accountId`` is set on single-account runs, so
+        a run over several accounts is not found by account)."""
+        if cursor is not None:
+            state = decode_cursor(cursor, "bill-runs")
+            filters, size, token = state.get("f"), state.get("n"), state.get("c")
+            if (
+                not isinstance(filters, list)
+                or not all(isinstance(f, str) for f in filters)
+                or not isinstance(size, int)
+                or not isinstance(token, str)
+            ):
+                raise ValidationError("invalid page cursor: start the list again")
+            return await self._bill_runs_page(filters, size, token)
+        filters = []
+        if status is not None:
+            filters.append(f"status.EQ:{BillRunStatus(status).value}")
+        if account_id:
+            filters.append(f"accountid.EQ:{_filter_value(account_id)}")
+        return await self._bill_runs_page(filters, oq_page_size(page_size), None)
+
+    async def _bill_runs_page(
+        self, filters: list[str], size: int, token: str | None
+    ) -> Page[BillRun]:
+        endpoint = "GET /object-query/billing-runs"
+        params: list[tuple[str, str]] = [
+            ("pageSize", str(size)),
+            ("sort[]", "createddate.DESC"),
+            *[("filter[]", f) for f in filters],
+        ]
+        if token:
+            params.append(("cursor", token))
+        data = await self._get("/object-query/billing-runs", params)
+        rows = require(data, "data", list, endpoint)
+        runs = []
+        for i, row in enumerate(rows):
+            if not isinstance(row, dict):
+                raise malformed(endpoint, f"field data[{i}] should be an object")
+            run = parse_model(BillRun, convert.oq_bill_run(row), endpoint, what=f"data[{i}]")
+            self._bill_run_numbers[run.id] = run.bill_run_number
+            runs.append(run)
+        return Page(
+            items=runs,
+            next_cursor=oq_cursor("bill-runs", data.get("nextPage"), f=filters, n=size),
+        )
+
+    async def list_bill_run_documents(self, bill_run_id: str) -> BillRunDocuments:
+        """Object Query invoices and credit memos filtered ``sourceid.EQ:{bill run number}``
+        (Zuora's documents name their run by number in ``sourceId``; Object Query has no
+        ``billRunId`` on either), both asked at once. The number comes from this session's
+        bill run lists and reads, else from one ``GET /v1/bill-runs/{id}``."""
+        run_id = bill_run_id.strip()
+        number = self._bill_run_numbers.get(run_id)
+        if number is None:
+            number = (await self.get_bill_run(run_id)).bill_run_number
+        source = f"sourceid.EQ:{_filter_value(number)}"
+        invoice_rows, memo_rows = await asyncio.gather(
+            self._oq_all("/object-query/invoices", [source]),
+            self._oq_all("/object-query/credit-memos", [source]),
+        )
+        invoices = [
+            parse_model(
+                Invoice,
+                convert.oq_invoice(row, run_id),
+                "GET /object-query/invoices",
+                what=f"data[{i}]",
+            )
+            for i, row in enumerate(invoice_rows)
+        ]
+        memos = [
+            parse_model(
+                CreditMemo,
+                convert.oq_credit_memo(row, run_id),
+                "GET /object-query/credit-memos",
+                what=f"data[{i}]",
+            )
+            for i, row in enumerate(memo_rows)
+        ]
+        for invoice in invoices:
+            self._remember_document(invoice.id, invoice.invoice_number, invoice.status)
+        for memo in memos:
+            self._remember_document(memo.id, memo.number, memo.status)
+        invoices.sort(key=lambda d: d.invoice_number)
+        memos.sort(key=lambda d: d.number)
+        return BillRunDocuments(invoices=invoices, credit_memos=memos)
+
+    async def _oq_all(self, path: str, filters: list[str]) -> list[dict[str, Any]]:
+        """Every row of an Object Query listing (99 a page), following ``nextPage``."""
+        endpoint = f"GET {path}"
+        rows: list[dict[str, Any]] = []
+        token: str | None = None
+        seen: set[str] = set()
+        while True:
+            params: list[tuple[str, str]] = [
+                ("pageSize", str(OQ_MAX_PAGE_SIZE)),
+                *[("filter[]", f) for f in filters],
+            ]
+            if token:
+                params.append(("cursor", token))
+            data = await self._get(path, params)
+            page = require(data, "data", list, endpoint)
+            for i, row in enumerate(page):
+                if not isinstance(row, dict):
+                    raise malformed(endpoint, f"field data[{i}] should be an object")
+                rows.append(row)
+            next_page = data.get("nextPage")
+            if not isinstance(next_page, str) or not next_page or next_page in seen:
+                return rows
+            seen.add(next_page)
+            token = next_page
 
     # ------------------------------------------------------------------ documents
 
@@ -740,11 +921,154 @@ class RestBackend:
         check_bulk_item(data, "invoices", invoice_id, "POST /v1/invoices/bulk-post")
         return await self.get_invoice(invoice_id)
 
+    async def post_invoices(self, keys: list[str]) -> list[PostResult]:
+        """``POST /v1/invoices/bulk-post`` (≤ 50 ids). Keys are first resolved to ids and
+        numbers with one Object Query ``/object-query/invoices`` per kind of key given
+        (``id.IN:[…]``, ``invoicenumber.IN:[…]``); a key naming no invoice is refused here
+        without being sent. Zuora answers ``success: true`` at the top even when an element
+        failed: each element's own ``success``/``reasons`` make its result."""
+        if len(keys) > BULK_POST_LIMIT:
+            raise ValidationError(
+                f"Post at most {BULK_POST_LIMIT} invoices at once; {len(keys)} given"
+            )
+        wanted = list(dict.fromkeys(k.strip() for k in keys if k.strip()))
+        by_key = await self._lookup_invoices(wanted)
+        ids = list(dict.fromkeys(found[0] for found in by_key.values()))
+        outcomes: dict[str, BulkOutcome] = {}
+        if ids:
+            endpoint = "POST /v1/invoices/bulk-post"
+            data = await self._http.request(
+                "POST",
+                "/v1/invoices/bulk-post",
+                json={"invoices": [{"id": invoice_id} for invoice_id in ids]},
+                idempotency_key=new_idempotency_key(),
+            )
+            outcomes = bulk_outcomes(data, "invoices", ids, endpoint)
+        results = []
+        for key in keys:
+            found = by_key.get(key.strip())
+            if found is None:
+                results.append(
+                    PostResult(key=key, success=False, message=f"No invoice {key.strip()!r}")
+                )
+                continue
+            invoice_id, number = found
+            success, code, message = outcomes.get(
+                invoice_id, (False, None, f"Zuora gave no result for invoice {number}")
+            )
+            if success:
+                self._remember_document(invoice_id, number, DocumentStatus.POSTED)
+            results.append(
+                PostResult(
+                    key=key,
+                    invoice_id=invoice_id,
+                    invoice_number=number,
+                    success=success,
+                    code=code,
+                    message=message,
+                )
+            )
+        return results
+
+    async def _lookup_invoices(self, keys: list[str]) -> dict[str, tuple[str, str]]:
+        """key → (id, number) for the keys that name an invoice (ids and numbers asked apart:
+        Object Query ANDs its filters)."""
+        ids = [k for k in keys if _ZUORA_ID.fullmatch(k)]
+        numbers = [k for k in keys if not _ZUORA_ID.fullmatch(k) and _SAFE_VALUE.fullmatch(k)]
+        queries = [
+            self._oq_all("/object-query/invoices", [f"{field}.IN:[{','.join(group)}]"])
+            for field, group in (("id", ids), ("invoicenumber", numbers))
+            if group
+        ]
+        found: dict[str, tuple[str, str]] = {}
+        for rows in await asyncio.gather(*queries):
+            for row in rows:
+                invoice_id, number = row.get("id"), row.get("invoiceNumber")
+                if isinstance(invoice_id, str) and isinstance(number, str):
+                    for key in (invoice_id, number):
+                        if key in keys:
+                            found[key] = (invoice_id, number)
+        return found
+
+    async def unpost_invoice(self, key: str) -> Invoice:
+        """``PUT /v1/invoices/{key}/unpost``, then ``GET`` the invoice unless the answer is
+        the invoice itself."""
+        return await self._invoice_action(key, "unpost")
+
+    async def cancel_invoice(self, key: str) -> Invoice:
+        """``PUT /v1/invoices/{key}/cancel`` (an async-operation answer in Zuora's SDK), then
+        ``GET`` the invoice unless the answer is the invoice itself."""
+        return await self._invoice_action(key, "cancel")
+
+    async def _invoice_action(self, key: str, verb: str) -> Invoice:
+        path = f"/v1/invoices/{_q(key)}/{verb}"
+        data = await self._http.request("PUT", path)
+        if isinstance(data, dict) and "invoiceNumber" in data and "status" in data:
+            invoice = parse_model(Invoice, convert.invoice(data), f"PUT {path}")
+            self._remember_document(invoice.id, invoice.invoice_number, invoice.status)
+            return invoice
+        if isinstance(data, dict) and data.get("jobStatus") == "Failed":
+            raise ServerError(f"Zuora could not {verb} invoice {key} (job {data.get('jobId')})")
+        return await self.get_invoice(key)
+
+    async def reverse_invoice(self, key: str, *, memo_date: date | None = None) -> CreditMemo:
+        """``PUT /v1/invoices/{key}/reverse`` with ``{"memoDate"?}`` (the spec's
+        ``PutReverseInvoiceType``), which answers ``{creditMemo: {id}, jobStatus, …}``; then
+        ``GET /v1/credit-memos/{id}``."""
+        path = f"/v1/invoices/{_q(key)}/reverse"
+        body: dict[str, Any] = {} if memo_date is None else {"memoDate": memo_date}
+        data = await self._http.request("PUT", path, json=body)
+        endpoint = f"PUT {path}"
+        if not isinstance(data, dict):
+            raise malformed(endpoint, "the body should be a JSON object")
+        if data.get("jobStatus") == "Failed":
+            raise ServerError(f"Zuora could not reverse invoice {key} (job {data.get('jobId')})")
+        memo = data.get("creditMemo")
+        memo_id = memo.get("id") if isinstance(memo, dict) else None
+        if not isinstance(memo_id, str) or not memo_id:
+            raise ServerError(
+                f"Zuora accepted the reversal of invoice {key} (job {data.get('jobId')}, "
+                f"{data.get('jobStatus')}) without naming its credit memo yet: refresh the "
+                "invoice to see it"
+            )
+        return await self.get_credit_memo(memo_id)
+
+    async def get_invoice_items(self, key: str) -> list[InvoiceItem]:
+        """``GET /v1/invoices/{key}/items``, 40 a page, following ``nextPage``."""
+        path = f"/v1/invoices/{_q(key)}/items"
+        endpoint = f"GET {path}"
+        items: list[InvoiceItem] = []
+        page = 1
+        while True:
+            data = await self._get(path, [("page", str(page)), ("pageSize", "40")])
+            rows = require(data, "invoiceItems", list, endpoint)
+            for i, row in enumerate(rows):
+                if not isinstance(row, dict):
+                    raise malformed(endpoint, f"field invoiceItems[{i}] should be an object")
+                items.append(
+                    parse_model(
+                        InvoiceItem,
+                        convert.invoice_item(row),
+                        endpoint,
+                        what=f"invoiceItems[{i}]",
+                    )
+                )
+            next_page = data.get("nextPage")
+            if not rows or not isinstance(next_page, str) or not next_page.strip():
+                return items
+            page += 1
+            if page > _MAX_ITEM_PAGES:
+                raise malformed(endpoint, f"more than {_MAX_ITEM_PAGES} pages of items")
+
     async def get_credit_memo(self, key: str) -> CreditMemo:
         return await self._memo_call("GET", f"/v1/credit-memos/{_q(key)}")
 
     async def post_credit_memo(self, key: str) -> CreditMemo:
         return await self._memo_call("PUT", f"/v1/credit-memos/{_q(key)}/post")
+
+    async def unpost_credit_memo(self, key: str) -> CreditMemo:
+        """``PUT /v1/credit-memos/{key}/unpost``: answers the credit memo."""
+        return await self._memo_call("PUT", f"/v1/credit-memos/{_q(key)}/unpost")
 
     async def _memo_call(self, method: str, path: str) -> CreditMemo:
         data = await self._http.request(method, path)

@@ -12,6 +12,11 @@ help is listed here, each for a documented reason:
   ``billCycleDay`` as ``1`` or ``"1"``); they become strings.
 * Object Query rows differ from v1 objects: schedule items and bookings arrive as expansions,
   ``additionalSubscriptionsToBill`` is a string (``"[]"``), credit memo numbers are ``memoNumber``.
+* Object Query ``billing-runs`` names the number ``billingRunNumber`` and sends
+  ``chargeTypeToExclude`` as one string; its credit memos carry ``memoDate``, ``totalAmount``,
+  ``balance`` (the unapplied amount) and ``invoiceId`` (the referred invoice); neither its invoices
+  nor its credit memos carry ``billRunId`` (the caller knows the run it asked for).
+* v1 invoice items name the subscription ``subscriptionName``.
 """
 
 from __future__ import annotations
@@ -27,7 +32,11 @@ __all__ = [
     "credit_memo",
     "document_status",
     "invoice",
+    "invoice_item",
     "oq_account",
+    "oq_bill_run",
+    "oq_credit_memo",
+    "oq_invoice",
     "oq_order",
     "oq_schedule",
     "v1_order",
@@ -232,3 +241,65 @@ def oq_order(raw: dict[str, Any]) -> dict[str, Any]:
     for key in ("orderLineItems", "orderActions"):
         row.pop(key, None)
     return _object(row)
+
+
+def oq_bill_run(raw: dict[str, Any]) -> dict[str, Any]:
+    """An Object Query ``billing-runs`` row as a v1-shaped bill run."""
+    row = bill_run(raw)
+    if "billRunNumber" not in row and "billingRunNumber" in row:
+        row["billRunNumber"] = row.pop("billingRunNumber")
+    exclude = row.get("chargeTypeToExclude")
+    if isinstance(exclude, str):
+        row["chargeTypeToExclude"] = _split_list(exclude)
+    batches = row.get("batches")
+    if isinstance(batches, str):
+        row["batches"] = _split_list(batches)
+    return row
+
+
+def oq_invoice(raw: dict[str, Any], bill_run_id: str | None = None) -> dict[str, Any]:
+    """An Object Query ``invoices`` row (``postedDate`` is a date-time there)."""
+    row = invoice(raw)
+    row.pop("invoiceItems", None)
+    account = row.pop("account", None)
+    if isinstance(account, dict) and account.get("accountNumber") is not None:
+        row.setdefault("accountNumber", account["accountNumber"])
+    if bill_run_id is not None:
+        row.setdefault("billRunId", bill_run_id)
+    return row
+
+
+def oq_credit_memo(raw: dict[str, Any], bill_run_id: str | None = None) -> dict[str, Any]:
+    """An Object Query ``credit-memos`` row as a v1-shaped credit memo."""
+    row = _object(raw)
+    for ours, theirs in (
+        ("number", "memoNumber"),
+        ("creditMemoDate", "memoDate"),
+        ("amount", "totalAmount"),
+        ("unappliedAmount", "balance"),
+        ("referredInvoiceId", "invoiceId"),
+    ):
+        if ours not in row and theirs in row:
+            row[ours] = row[theirs]
+    for key in ("creditMemoItems", "creditMemoApplications"):
+        row.pop(key, None)
+    account = row.pop("account", None)
+    if isinstance(account, dict) and account.get("accountNumber") is not None:
+        row.setdefault("accountNumber", account["accountNumber"])
+    if bill_run_id is not None:
+        row.setdefault("billRunId", bill_run_id)
+    return credit_memo(row)
+
+
+def invoice_item(raw: dict[str, Any]) -> dict[str, Any]:
+    """A v1 invoice item (``GET /v1/invoices/{key}/items``)."""
+    item = _object(raw)
+    if "subscriptionNumber" not in item and "subscriptionName" in item:
+        item["subscriptionNumber"] = item["subscriptionName"]
+    for key in ("serviceStartDate", "serviceEndDate"):
+        if key in item:
+            item[key] = _date_only(item[key])
+    for key in ("invoiceScheduleId", "invoiceScheduleItemId"):
+        if key in item:
+            item[key] = _as_str(item[key])
+    return item

@@ -33,7 +33,9 @@ from backends.errors import BackendError, ServerError, error_for
 __all__ = [
     "CURRENT_TRACK_ID",
     "ERROR_STATUSES",
+    "BulkOutcome",
     "build_error",
+    "bulk_outcomes",
     "check_bulk_item",
     "decode",
     "malformed",
@@ -305,3 +307,33 @@ def check_bulk_item(
                 )
             return
     raise malformed(endpoint, f"field {list_key} has no result for {item_id}", track_id=track_id)
+
+
+#: One element of a bulk answer: (success, Zuora's code, Zuora's message).
+BulkOutcome = tuple[bool, int | None, str | None]
+
+
+def bulk_outcomes(
+    data: Any, list_key: str, item_ids: list[str], endpoint: str
+) -> dict[str, BulkOutcome]:
+    """Each element's own outcome of a bulk call, by id (the top-level ``success`` says nothing).
+
+    Elements are matched by ``id``; one without an id takes the position of the id sent in that
+    place. An id the answer does not mention is missing from the result.
+    """
+    items = require(data, list_key, list, endpoint)
+    outcomes: dict[str, BulkOutcome] = {}
+    for position, entry in enumerate(items):
+        if not isinstance(entry, dict):
+            raise malformed(endpoint, f"field {list_key}[{position}] should be an object")
+        item_id = entry.get("id")
+        if not isinstance(item_id, str) or not item_id:
+            if position >= len(item_ids):
+                continue
+            item_id = item_ids[position]
+        if entry.get("success") is False:
+            code, message = _reasons(entry)
+            outcomes[item_id] = (False, code, message or f"{endpoint} refused {item_id}")
+        else:
+            outcomes[item_id] = (True, None, None)
+    return outcomes

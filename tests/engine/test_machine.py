@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from backends.errors import BackendError, BusinessRuleError
 from backends.fake.engine import Engine
 from backends.fake.tenants import demo
 from backends.models import (
+    BillRunStatus,
     CreateInvoiceScheduleRequest,
     DocumentStatus,
     InvoiceSchedule,
@@ -122,6 +124,91 @@ class EngineMachine(RuleBasedStateMachine):
         elif action == "unpost" and invoice:
             self._try(lambda: e.unpost_invoice(invoice))
 
+    @rule(
+        index=st.integers(0, 400),
+        matching=st.booleans(),
+        action=st.sampled_from(
+            ["post", "unpost", "cancel", "reverse", "post_memo", "unpost_memo", "reverse_dated"]
+        ),
+    )
+    def step_back(self, index: int, matching: bool, action: str) -> None:
+        """Post, unpost, cancel or reverse any item's document: one in the status the action
+        needs (``matching``), or any one (mostly refusals)."""
+        e = self.engine
+        memo_action = action in {"post_memo", "unpost_memo"}
+        wanted = (
+            DocumentStatus.DRAFT
+            if action in {"post", "cancel", "post_memo"}
+            else DocumentStatus.POSTED
+        )
+        candidates: list[str] = []
+        for schedule in _all_schedules(e):
+            for item in schedule.schedule_items:
+                key = item.credit_memo_id if memo_action else item.invoice_id
+                status = item.credit_memo_status if memo_action else item.invoice_status
+                if key and (not matching or status is wanted):
+                    candidates.append(key)
+        if not candidates:
+            return
+        key = candidates[index % len(candidates)]
+        if action == "post":
+            self._try(lambda: e.post_invoice(key))
+        elif action == "unpost":
+            self._try(lambda: e.unpost_invoice(key))
+        elif action == "cancel":
+            self._try(lambda: e.cancel_invoice(key))
+        elif action in {"reverse", "reverse_dated"}:
+            amount = e.get_invoice(key).amount
+            when = e.today + timedelta(days=3) if action == "reverse_dated" else None
+            self._try(lambda: self._reverse(key, amount, when))
+        elif action == "post_memo":
+            self._try(lambda: e.post_credit_memo(key))
+        else:
+            self._try(lambda: e.unpost_credit_memo(key))
+
+    def _reverse(self, invoice_id: str, amount: Decimal, when: date | None) -> None:
+        memo = self.engine.reverse_invoice(invoice_id, memo_date=when)
+        assert memo.amount == amount and memo.status is DocumentStatus.POSTED
+        assert memo.referred_invoice_id == invoice_id
+        assert self.engine.get_invoice(invoice_id).reversed
+
+    @rule(indexes=st.lists(st.integers(0, 200), min_size=1, max_size=6))
+    def bulk_post(self, indexes: list[int]) -> None:
+        keys = [
+            item.invoice_id
+            for index in indexes
+            for item in self._schedule(index).schedule_items
+            if item.invoice_id
+        ][:50]
+        before = {k: self.engine.get_invoice(k).status for k in keys}
+        results = self.engine.post_invoices(keys)
+        assert [r.key for r in results] == keys
+        for result in results:
+            was = before[result.key]
+            if result.success:
+                assert was is DocumentStatus.DRAFT  # a repeated key shares the first result
+            else:
+                assert result.code == 59210020 and was is not DocumentStatus.DRAFT
+            assert self.engine.get_invoice(result.key).status is not DocumentStatus.DRAFT
+
+    @rule(index=st.integers(0, 200), cancel_first=st.booleans())
+    def delete_bill_run(self, index: int, cancel_first: bool) -> None:
+        runs = self.engine.list_bill_runs(page_size=1000).items
+        if not runs:
+            return
+        run = runs[index % len(runs)]
+        if cancel_first:
+            self._try(lambda: self.engine.cancel_bill_run(run.id))
+            run = self.engine.get_bill_run(run.id)
+        before = state_of(self.engine)
+        try:
+            self.engine.delete_bill_run(run.id)
+        except BusinessRuleError:
+            assert run.status not in {BillRunStatus.CANCELED, BillRunStatus.ERROR}
+            assert state_of(self.engine) == before
+        else:
+            assert run.status is BillRunStatus.CANCELED
+
     @rule(index=st.integers(0, 200), post=st.booleans())
     def bill_run(self, index: int, post: bool) -> None:
         schedule = self._schedule(index)
@@ -195,6 +282,10 @@ class EngineMachine(RuleBasedStateMachine):
         self.each_invoice_belongs_to_one_processed_item(schedules)
         self.status_agrees_with_items(schedules)
         self.executing_items_have_an_active_run(schedules)
+        data = self.engine.export_state()
+        self.items_and_live_invoices_agree(schedules, data)
+        self.bill_run_status_agrees_with_documents(data)
+        self.account_balance_is_what_posted_invoices_owe(data)
 
     def amounts_add_up_and_never_go_negative(self, schedules: list[InvoiceSchedule]) -> None:
         for s in schedules:
@@ -242,6 +333,56 @@ class EngineMachine(RuleBasedStateMachine):
             if pending is not None and pending.run_date is not None:
                 assert s.next_run_date is not None
 
+    def items_and_live_invoices_agree(
+        self, schedules: list[InvoiceSchedule], data: dict[str, Any]
+    ) -> None:
+        """A Processed item has exactly one live invoice (Draft or Posted, not reversed) or
+        none, and it is the one it names; a Pending or Executing item has none."""
+        live: dict[str, list[str]] = {}
+        for entry in data["invoices"]:
+            invoice = entry["invoice"]
+            if invoice["status"] in {"Draft", "Posted"} and not invoice["reversed"]:
+                live.setdefault(entry["link"][1], []).append(invoice["id"])
+        for s in schedules:
+            for item in s.schedule_items:
+                found = live.get(item.id, [])
+                if item.status is ScheduleItemStatus.PROCESSED:
+                    assert len(found) <= 1, s.number
+                    assert item.invoice_id == (found[0] if found else None), s.number
+                else:
+                    assert found == [] and item.invoice_id is None, s.number
+
+    def bill_run_status_agrees_with_documents(self, data: dict[str, Any]) -> None:
+        statuses: dict[str, list[str]] = {}
+        for entry in data["invoices"]:
+            doc = entry["invoice"]
+            statuses.setdefault(doc["billRunId"], []).append(doc["status"])
+        for entry in data["creditMemos"]:
+            doc = entry["creditMemo"]
+            statuses.setdefault(doc["billRunId"], []).append(doc["status"])
+        for entry in data["billRuns"]:
+            run = entry["billRun"]
+            docs = statuses.get(run["id"], [])
+            live = [status for status in docs if status != "Canceled"]
+            number = run["billRunNumber"]
+            if run["status"] in {"Pending", "Processing"}:
+                assert docs == [], number
+            elif run["status"] == "Canceled":
+                assert live == [], number
+            elif live:
+                assert (run["status"] == "Posted") == all(x == "Posted" for x in live), number
+
+    def account_balance_is_what_posted_invoices_owe(self, data: dict[str, Any]) -> None:
+        owed: dict[str, Decimal] = {}
+        for entry in data["invoices"]:
+            doc = entry["invoice"]
+            if doc["status"] == "Posted":
+                owed[doc["accountId"]] = owed.get(doc["accountId"], ZERO) + Decimal(doc["balance"])
+        for account in data["accounts"]:
+            assert Decimal(account["balance"]) == owed.get(account["id"], ZERO), account[
+                "accountNumber"
+            ]
+
     def executing_items_have_an_active_run(self, schedules: list[InvoiceSchedule]) -> None:
         active = set(self.engine.active_bill_runs())
         for s in schedules:
@@ -252,7 +393,7 @@ class EngineMachine(RuleBasedStateMachine):
 
 EngineMachine.TestCase.settings = settings(
     max_examples=30,
-    stateful_step_count=20,
+    stateful_step_count=25,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],

@@ -16,7 +16,9 @@ Zuora is silent (reference §5, §6, §12):
   refused with a category-50 conflict;
 * post is synchronous (``Completed -> Posted``, every Draft document posted); cancel is allowed on
   Pending (its items go back to Pending) and on Completed runs with no Posted document (their Draft
-  documents are cancelled and items go back to Pending).
+  documents are cancelled and items go back to Pending);
+* delete takes only Canceled or Error runs and removes them with their documents (§6.2);
+* lists are newest first, by descending bill run number.
 """
 
 from __future__ import annotations
@@ -24,20 +26,24 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from backends import jsoncodec
-from backends.fake.engine import documents, schedules
+from backends.fake.engine import documents, schedules, views
 from backends.fake.engine.core import Core
+from backends.fake.engine.ids import NUMBER_FORMATS
 from backends.fake.engine.refusals import ACCOUNT, BILL_RUN, GENERIC, SCHEDULE, SUBSCRIPTION
 from backends.fake.engine.store import BillRunJob, IdempotencyEntry
 from backends.models import (
     BillRun,
+    BillRunDocuments,
     BillRunFilter,
     BillRunFilterType,
     BillRunStatus,
     ChargeType,
     CreateBillRunRequest,
     DocumentStatus,
+    Invoice,
     InvoiceSchedule,
     InvoiceScheduleStatus,
+    Page,
     ScheduleItem,
     ScheduleItemStatus,
 )
@@ -47,8 +53,11 @@ __all__ = [
     "busy_run",
     "cancel",
     "create",
+    "delete",
+    "documents_of",
     "execute",
     "finish",
+    "list_runs",
     "post",
     "remember",
     "replay",
@@ -536,3 +545,124 @@ def cancel(core: Core, bill_run_id: str) -> BillRun:
     bill_run.status = BillRunStatus.CANCELED
     bill_run.updated_date = core.clock.tick()
     return bill_run
+
+
+# --------------------------------------------------------------------------- list, documents, delete
+
+
+def _run_at(core: Core, position: int) -> BillRun | None:
+    prefix, width = NUMBER_FORMATS["bill_run"]
+    run_id = core.store.bill_run_by_number.get(f"{prefix}{position:0{width}d}")
+    return core.store.bill_runs.get(run_id) if run_id is not None else None
+
+
+def list_runs(
+    core: Core,
+    status: BillRunStatus | None,
+    account_id: str | None,
+    page_size: int,
+    cursor: str | None,
+) -> Page[BillRun]:
+    """Newest first, i.e. by descending number (numbers are handed out in creation order).
+
+    The cursor holds the number to continue from, so runs created while paging do not shift
+    the pages; an unfiltered page costs O(page size) lookups by number.
+    """
+    st = core.store
+    views._check_page_size(core, page_size)
+    top = core.ids.counters.get("number:bill_run", 0)
+    position = top if cursor is None else min(top, views._decode(core, "bill_runs", cursor))
+    account = None
+    if account_id is not None:
+        account = st.account(account_id)
+        if account is None:
+            return Page[BillRun](items=[])
+    found: list[BillRun] = []
+    following: int | None = None
+    while position > 0:
+        run = _run_at(core, position)
+        position -= 1
+        if run is None:
+            continue
+        if status is not None and run.status is not status:
+            continue
+        if account is not None and account.id not in st.jobs[run.id].account_ids:
+            continue
+        if len(found) == page_size:
+            following = position + 1  # one more than a page: a next page exists
+            break
+        found.append(views.bill_run_view(run))
+    next_cursor = views._encode("bill_runs", following) if following is not None else None
+    return Page[BillRun](items=found, next_cursor=next_cursor)
+
+
+def documents_of(core: Core, bill_run_id: str) -> BillRunDocuments:
+    """Copies of every invoice and credit memo the run produced, cancelled ones included."""
+    st = core.store
+    bill_run = resolve(core, bill_run_id)
+    result = BillRunDocuments()
+    for doc_id in st.bill_run_documents.get(bill_run.id, []):
+        if doc_id in st.invoices:
+            result.invoices.append(st.invoices[doc_id].model_copy(deep=True))
+        elif doc_id in st.credit_memos:
+            result.credit_memos.append(st.credit_memos[doc_id].model_copy(deep=True))
+    return result
+
+
+def delete(core: Core, bill_run_id: str) -> None:
+    """Only Canceled or Error runs (§6.2); the run and its documents are removed.
+
+    Its Draft documents go with it (their items go back to Pending, as a cancel would); its
+    cancelled ones are removed too. A Posted document (impossible on a Canceled run, which
+    cancel refuses while one is Posted) would stop the delete.
+    """
+    st = core.store
+    bill_run = resolve(core, bill_run_id)
+    number = bill_run.bill_run_number
+    if bill_run.status not in {BillRunStatus.CANCELED, BillRunStatus.ERROR}:
+        raise core.refuse.rule(
+            BILL_RUN,
+            f"{number} is {bill_run.status}: only a Canceled or Error bill run can be deleted",
+        )
+    doc_ids = list(st.bill_run_documents.get(bill_run.id, []))
+    for doc_id in doc_ids:
+        doc = st.invoices.get(doc_id) or st.credit_memos.get(doc_id)
+        if doc is not None and doc.status is DocumentStatus.POSTED:
+            label = doc.invoice_number if isinstance(doc, Invoice) else doc.number
+            raise core.refuse.rule(
+                BILL_RUN,
+                f"{label} of {number} is Posted: a bill run with posted documents cannot be "
+                "deleted",
+            )
+    touched: set[str] = {sid for sid, _ in st.jobs[bill_run.id].targets}
+    for doc_id in doc_ids:
+        link = st.document_item.get(doc_id)
+        if link is not None:
+            touched.add(link[0])
+        invoice = st.invoices.get(doc_id)
+        memo = st.credit_memos.get(doc_id)
+        if invoice is not None:
+            if invoice.status is DocumentStatus.DRAFT:
+                documents.reset_item(core, doc_id)
+            st.remove_invoice(invoice)
+        elif memo is not None:
+            if memo.status is DocumentStatus.DRAFT:
+                documents.reset_item(core, doc_id)
+            if link is not None and link[0] in st.schedule_extra:
+                ids = st.schedule_extra[link[0]].credit_memo_ids
+                if doc_id in ids:
+                    ids.remove(doc_id)
+            st.remove_credit_memo(memo)
+    # items that still name the run (a credit run names the schedule's last item) name the run
+    # of their invoice instead, or none
+    for schedule_id in touched:
+        schedule = st.schedules.get(schedule_id)
+        if schedule is None:
+            continue
+        for item in schedule.schedule_items:
+            if item.bill_run_id == bill_run.id:
+                invoice = st.invoices.get(item.invoice_id) if item.invoice_id else None
+                item.bill_run_id = invoice.bill_run_id if invoice is not None else None
+        schedules.reprice(core, schedule)
+    st.remove_bill_run(bill_run)
+    core.clock.tick()

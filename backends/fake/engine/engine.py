@@ -30,15 +30,19 @@ from backends.fake.engine.store import Store
 from backends.models import (
     Account,
     BillRun,
+    BillRunDocuments,
+    BillRunStatus,
     ClockAdvance,
     CreateBillRunRequest,
     CreateInvoiceScheduleRequest,
     CreditMemo,
     Invoice,
+    InvoiceItem,
     InvoiceSchedule,
     InvoiceScheduleStatus,
     Order,
     Page,
+    PostResult,
     SpecificSubscription,
     Subscription,
     UpdateInvoiceScheduleRequest,
@@ -272,13 +276,38 @@ class Engine:
     def cancel_bill_run(self, bill_run_id: str) -> BillRun:
         return views.bill_run_view(bill_runs.cancel(self._core, bill_run_id))
 
+    def list_bill_runs(
+        self,
+        *,
+        status: BillRunStatus | None = None,
+        account_id: str | None = None,
+        page_size: int = 50,
+        cursor: str | None = None,
+    ) -> Page[BillRun]:
+        return bill_runs.list_runs(self._core, status, account_id, page_size, cursor)
+
+    def list_bill_run_documents(self, bill_run_id: str) -> BillRunDocuments:
+        return bill_runs.documents_of(self._core, bill_run_id)
+
+    def delete_bill_run(self, bill_run_id: str) -> None:
+        bill_runs.delete(self._core, bill_run_id)
+
     # ----------------------------------------------------------------- documents
 
     def get_invoice(self, key: str) -> Invoice:
         return documents.resolve_invoice(self._core, key).model_copy(deep=True)
 
+    def get_invoice_items(self, key: str) -> list[InvoiceItem]:
+        return documents.invoice_items(self._core, key)
+
     def post_invoice(self, key: str) -> Invoice:
         return documents.post_invoice(self._core, key).model_copy(deep=True)
+
+    def post_invoices(self, keys: list[str]) -> list[PostResult]:
+        return documents.post_invoices(self._core, list(keys))
+
+    def reverse_invoice(self, key: str, *, memo_date: date | None = None) -> CreditMemo:
+        return documents.reverse_invoice(self._core, key, memo_date).model_copy(deep=True)
 
     def unpost_invoice(self, key: str) -> Invoice:
         return documents.unpost_invoice(self._core, key).model_copy(deep=True)
@@ -291,6 +320,9 @@ class Engine:
 
     def post_credit_memo(self, key: str) -> CreditMemo:
         return documents.post_credit_memo(self._core, key).model_copy(deep=True)
+
+    def unpost_credit_memo(self, key: str) -> CreditMemo:
+        return documents.unpost_credit_memo(self._core, key).model_copy(deep=True)
 
     def cancel_credit_memo(self, key: str) -> CreditMemo:
         return documents.cancel_credit_memo(self._core, key).model_copy(deep=True)

@@ -96,7 +96,8 @@ def first_pending(schedule: InvoiceSchedule) -> ScheduleItem | None:
 
 
 def item_label(schedule: InvoiceSchedule, item: ScheduleItem) -> str:
-    position = schedule.schedule_items.index(item) + 1
+    # by identity: ``list.index`` would compare pydantic models field by field
+    position = next(n for n, i in enumerate(schedule.schedule_items, start=1) if i is item)
     return f"item {position} of {schedule.number}"
 
 
@@ -144,39 +145,66 @@ def due_date(core: Core, schedule: InvoiceSchedule) -> date | None:
 # --------------------------------------------------------------------------- arithmetic
 
 
+def _set_amount(item: ScheduleItem, value: Decimal) -> None:
+    """``item.actual_amount = value`` without pydantic's ``__setattr__`` (the hot path of every
+    execute and settle): exactly what it does for a plain field when assignments are not
+    validated, which :class:`backends.models.ZuoraModel` does not ask for."""
+    item.__dict__["actual_amount"] = value
+    item.__pydantic_fields_set__.add("actual_amount")
+
+
 def reprice(core: Core, schedule: InvoiceSchedule, *, change_date: date | None = None) -> None:
-    """Recompute every derived amount, the status and ``nextRunDate`` (see module docstring)."""
+    """Recompute every derived amount, the status and ``nextRunDate`` (see module docstring).
+
+    One pass over the items; it runs twice per executed item, so it stays lean."""
     st = core.store
     extra = st.schedule_extra[schedule.id]
     value = schedule_value(core, schedule.id)
     items = schedule.schedule_items
-    processed = [i for i in items if i.status is ScheduleItemStatus.PROCESSED]
-    executing = [i for i in items if i.status is ScheduleItemStatus.EXECUTING]
-    pending = [i for i in items if i.status is ScheduleItemStatus.PENDING]
+    processed: list[ScheduleItem] = []
+    executing: list[ScheduleItem] = []
+    pending: list[ScheduleItem] = []
+    total = ZERO
+    for item in items:
+        total += item.amount
+        item_status = item.status
+        if item_status is ScheduleItemStatus.PROCESSED:
+            processed.append(item)
+        elif item_status is ScheduleItemStatus.EXECUTING:
+            executing.append(item)
+        else:
+            pending.append(item)
 
     credit = _credits_issued(core, schedule.id)
+    billed_net = ZERO
+    item_billed = st.item_billed
     for item in reversed(processed):
-        billed = st.item_billed.get(item.id, ZERO)
+        billed = item_billed.get(item.id, ZERO)
         share = min(billed, credit)
-        item.actual_amount = billed - share
+        net = billed - share
+        _set_amount(item, net)
         credit -= share
-    billed_net = sum((i.actual_amount for i in processed), ZERO)
-    committed = billed_net + sum((i.actual_amount for i in executing), ZERO)
+        billed_net += net
+    committed = billed_net
+    for item in executing:
+        committed += item.actual_amount
+    unbilled = committed - billed_net
 
     left = value - committed
     for item in pending:
         take = min(item.amount, max(left, ZERO))
-        item.actual_amount = take
+        if item.actual_amount is not take:
+            _set_amount(item, take)
         left -= take
+        unbilled += take
     if pending and left > 0:
-        pending[-1].actual_amount += left
+        _set_amount(pending[-1], pending[-1].actual_amount + left)
+        unbilled += left
 
-    schedule.total_amount = sum((i.amount for i in items), ZERO)
+    schedule.total_amount = total
     schedule.billed_amount = billed_net
-    schedule.unbilled_amount = sum(
-        (i.actual_amount for i in items if i.status is not ScheduleItemStatus.PROCESSED), ZERO
-    )
-    schedule.actual_amount = schedule.billed_amount + schedule.unbilled_amount
+    schedule.unbilled_amount = unbilled
+    schedule.actual_amount = billed_net + unbilled
 
     due = max(ZERO, committed - value)
     if due > 0:
@@ -185,9 +213,20 @@ def reprice(core: Core, schedule: InvoiceSchedule, *, change_date: date | None =
     else:
         extra.credit_date = None
 
-    schedule.status = InvoiceScheduleStatus.PAUSED if extra.paused else underlying_status(schedule)
-    st.set_due(schedule, due_date(core, schedule))
-    nxt = first_pending(schedule)
+    if extra.paused:
+        schedule.status = InvoiceScheduleStatus.PAUSED
+    elif not processed:
+        schedule.status = InvoiceScheduleStatus.PENDING
+    elif len(processed) < len(items):
+        schedule.status = InvoiceScheduleStatus.PARTIALLY_PROCESSED
+    else:
+        schedule.status = InvoiceScheduleStatus.FULLY_PROCESSED
+    nxt = pending[0] if pending else None
+    # due_date(): the Scheduler's date, None while paused or with nothing pending
+    st.set_due(
+        schedule,
+        None if extra.paused or nxt is None else (extra.next_run_override or nxt.run_date),
+    )
     if nxt is not None:
         schedule.next_run_date = extra.next_run_override or nxt.run_date
     elif due > 0:
@@ -809,6 +848,7 @@ def detach(core: Core, key: str, specs: list[SpecificSubscription]) -> InvoiceSc
     )
     _release_charges(core, schedule, numbers)
     _touch(core, schedule)
+    extra.last_detached_at = schedule.updated_date
     reprice(core, schedule)
     return schedule
 

@@ -50,6 +50,12 @@ def _date(value: object) -> date | None:
     return None if value is None else date.fromisoformat(str(value))
 
 
+def _datetime(value: object) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
 def export_state(core: Core) -> dict[str, Any]:
     st = core.store
     schedules = []
@@ -72,6 +78,7 @@ def export_state(core: Core) -> dict[str, Any]:
                     }
                     for d in extra.detachments
                 ],
+                "lastDetachedAt": extra.last_detached_at,
             }
         )
     return {
@@ -163,6 +170,7 @@ def _rebuild(data: dict[str, Any]) -> Core:
                 )
                 for d in entry["detachments"]
             ],
+            last_detached_at=_datetime(entry.get("lastDetachedAt")),
         )
         st.add_schedule(schedule, extra)
         st.schedule_charges[schedule.id] = [str(x) for x in entry["charges"]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from backends.models import (
@@ -48,6 +48,9 @@ class ScheduleExtra:
     credit_date: date | None = None
     detachments: list[Detachment] = field(default_factory=list)
     credit_memo_ids: list[str] = field(default_factory=list)
+    #: when charges were last detached (kept after they are attached again): invoices generated
+    #: up to then can no longer be unposted
+    last_detached_at: datetime | None = None
 
 
 @dataclass
@@ -70,6 +73,7 @@ class Store:
     def __init__(self) -> None:
         self.accounts: dict[str, Account] = {}
         self.account_by_number: dict[str, str] = {}
+        self.account_names: dict[str, str] = {}  # account number -> name (search, order views)
         self.subscriptions: dict[str, Subscription] = {}
         self.subscription_by_number: dict[str, str] = {}
         self.charges: dict[str, RatePlanCharge] = {}  # by charge number (shared objects)
@@ -78,7 +82,8 @@ class Store:
         self.orders: dict[str, Order] = {}
         self.order_by_number: dict[str, str] = {}
         self.order_ids: list[str] = []  # ascending order number
-        self.order_search: list[str] = []  # parallel to order_ids: lowercase search text
+        self.order_numbers: list[str] = []  # parallel to order_ids: bisect for number search
+        self.order_positions: dict[str, list[int]] = {}  # account number -> its order_ids indexes
         self.subscription_version: dict[str, int] = {}  # latest version written by an order
         self.schedules: dict[str, InvoiceSchedule] = {}
         self.schedule_by_number: dict[str, str] = {}
@@ -133,6 +138,7 @@ class Store:
     def add_account(self, account: Account) -> None:
         self.accounts[account.id] = account
         self.account_by_number[account.account_number] = account.id
+        self.account_names[account.account_number] = account.name
 
     def add_subscription(self, subscription: Subscription, order_number: str | None) -> None:
         self.subscriptions[subscription.id] = subscription
@@ -159,10 +165,9 @@ class Store:
             self.subscription_version[number] = max(
                 self.subscription_version.get(number, 1), version
             )
-        account = self.account(order.existing_account_number)
-        name = account.name if account else ""
-        self.order_search.append(
-            f"{order.order_number}\x00{order.existing_account_number}\x00{name}".lower()
+        self.order_numbers.append(order.order_number)
+        self.order_positions.setdefault(order.existing_account_number, []).append(
+            len(self.order_ids) - 1
         )
 
     def add_schedule(self, schedule: InvoiceSchedule, extra: ScheduleExtra) -> None:
@@ -249,3 +254,23 @@ class Store:
         self.document_item[memo.id] = (schedule_id, item_id)
         if memo.bill_run_id:
             self.bill_run_documents.setdefault(memo.bill_run_id, []).append(memo.id)
+
+    # ----------------------------------------------------------------- removing objects
+
+    def remove_invoice(self, invoice: Invoice) -> None:
+        del self.invoices[invoice.id]
+        self.invoice_by_number.pop(invoice.invoice_number, None)
+        self.document_item.pop(invoice.id, None)
+
+    def remove_credit_memo(self, memo: CreditMemo) -> None:
+        del self.credit_memos[memo.id]
+        self.credit_memo_by_number.pop(memo.number, None)
+        self.document_item.pop(memo.id, None)
+
+    def remove_bill_run(self, bill_run: BillRun) -> None:
+        """The run and its bookkeeping; its documents must have been removed first."""
+        del self.bill_runs[bill_run.id]
+        self.bill_run_by_number.pop(bill_run.bill_run_number, None)
+        self.jobs.pop(bill_run.id, None)
+        self.active_bill_runs.pop(bill_run.id, None)
+        self.bill_run_documents.pop(bill_run.id, None)

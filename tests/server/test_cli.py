@@ -1,0 +1,69 @@
+"""``billing-tui fake-server`` / ``python -m backends.server_cli``: banner, binding, state."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from backends import server_cli
+from backends.fake.server import cli
+
+
+def test_banner_says_loopback_and_prints_the_credentials() -> None:
+    text = cli.banner("127.0.0.1", 8080, "fake-demo-client", "fake-demo-secret", "demo", None)
+    assert "loopback only" in text and "http://127.0.0.1:8080" in text
+    assert "client_id     = fake-demo-client" in text
+    assert "client_secret = fake-demo-secret" in text
+    assert "--backend rest --base-url http://127.0.0.1:8080" in text
+    exposed = cli.banner("0.0.0.0", 9, "c", "s", "demo", Path("f.json"))
+    assert "WARNING" in exposed and "f.json" in exposed
+
+
+def test_bad_arguments_are_one_line_and_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    assert server_cli.main(["--port", "0", "--state", str(bad)]) == 2
+    assert "not valid JSON" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        server_cli.main(["--seed", "nope"])
+    assert server_cli.main(["--client-secret-env", "BTUI_SURELY_UNSET_VAR"]) == 2
+
+
+def _wait_started(prepared: cli.Prepared, thread: threading.Thread) -> None:
+    deadline = time.monotonic() + 10
+    while not prepared.server.started:  # poll `started`; nothing else waits
+        assert thread.is_alive() and time.monotonic() < deadline
+        time.sleep(0.001)
+
+
+async def test_the_cli_serves_on_loopback_and_saves_on_shutdown(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    prepared = cli.prepare(["--port", "0", "--state", str(state), "--progression", "manual"])
+    host, port = prepared.sock.getsockname()[:2]
+    assert host == "127.0.0.1"
+    thread = threading.Thread(target=prepared.run, daemon=True)
+    thread.start()
+    _wait_started(prepared, thread)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+            health = (await http.get("/_fake/health")).json()
+            assert health["tenants"] == ["fake-demo-client"]
+            token = await http.post(
+                "/oauth/token",
+                data={
+                    "client_id": "fake-demo-client",
+                    "client_secret": "fake-demo-secret",
+                    "grant_type": "client_credentials",
+                },
+            )
+            assert token.status_code == 200
+    finally:
+        prepared.server.should_exit = True
+        thread.join(timeout=10)
+    assert state.exists() and "fake-demo-client" in state.read_text()
