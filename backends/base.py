@@ -51,7 +51,8 @@ class Backend(Protocol):
     async def list_orders(
         self, *, search: str | None = None, page_size: int = 50, cursor: str | None = None
     ) -> Page[Order]:
-        """Orders newest first. ``search`` matches an order number, or an account number or name."""
+        """Orders in the backend's list order (the fake: ascending order number; Zuora: its
+        own). ``search`` matches an order number, or an account number or name."""
         ...
 
     async def get_order(self, order_number: str) -> Order: ...

@@ -15,9 +15,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 __all__ = [
@@ -56,10 +56,21 @@ __all__ = [
     "SpecificSubscription",
     "Subscription",
     "SubscriptionStatus",
+    "Timestamp",
     "TriggerDate",
     "UpdateInvoiceScheduleRequest",
     "ZuoraModel",
 ]
+
+
+def _tenant_wall_time(value: datetime) -> datetime:
+    return value.replace(tzinfo=None)
+
+
+#: A timestamp in the tenant's time zone. v1 sends ``2022-11-08 17:26:09`` (no zone), Object
+#: Query ``2025-04-07T02:33:50-07:00``: both are the tenant's wall time, so the offset is
+#: dropped and timestamps from either family compare.
+Timestamp = Annotated[datetime, AfterValidator(_tenant_wall_time)]
 
 
 class ZuoraModel(BaseModel):
@@ -273,8 +284,8 @@ class Order(ZuoraModel):
     #: The last invoice schedule created for this order, as Zuora reports it.
     invoice_schedule_id: str | None = None
     subscriptions: list[OrderSubscription] = Field(default_factory=list)
-    created_date: datetime | None = None
-    updated_date: datetime | None = None
+    created_date: Timestamp | None = None
+    updated_date: Timestamp | None = None
     # derived: filled by backends where cheap (see module docstring)
     account_id: str | None = None
     account_name: str | None = None
@@ -326,8 +337,8 @@ class InvoiceSchedule(ZuoraModel):
     additional_subscriptions_to_bill: list[str] = Field(default_factory=list)
     invoice_separately: bool = False
     schedule_items: list[ScheduleItem] = Field(default_factory=list)
-    created_date: datetime | None = None
-    updated_date: datetime | None = None
+    created_date: Timestamp | None = None
+    updated_date: Timestamp | None = None
 
     def item(self, item_id: str) -> ScheduleItem | None:
         return next((i for i in self.schedule_items if i.id == item_id), None)
@@ -399,9 +410,9 @@ class BillRun(ZuoraModel):
     charge_type_to_exclude: list[ChargeType] = Field(default_factory=list)
     bill_run_filters: list[BillRunFilter] = Field(default_factory=list)
     created_by_id: str | None = None
-    created_date: datetime | None = None
+    created_date: Timestamp | None = None
     updated_by_id: str | None = None
-    updated_date: datetime | None = None
+    updated_date: Timestamp | None = None
     # Object Query extras (absent from the v1 object)
     number_of_invoices: int | None = None
     number_of_credit_memos: int | None = None
@@ -455,8 +466,8 @@ class Invoice(ZuoraModel):
     source_type: str | None = "Subscription"
     reversed: bool = False
     comments: str | None = None
-    created_date: datetime | None = None
-    updated_date: datetime | None = None
+    created_date: Timestamp | None = None
+    updated_date: Timestamp | None = None
 
 
 class InvoiceItem(ZuoraModel):
@@ -492,10 +503,10 @@ class CreditMemo(ZuoraModel):
     source_id: str | None = None
     source_type: str | None = "Subscription"
     bill_run_id: str | None = None
-    posted_on: datetime | None = None
+    posted_on: Timestamp | None = None
     reversed: bool = False
-    created_date: datetime | None = None
-    updated_date: datetime | None = None
+    created_date: Timestamp | None = None
+    updated_date: Timestamp | None = None
 
     @property
     def balance(self) -> Decimal:

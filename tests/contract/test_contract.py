@@ -19,7 +19,7 @@ from backends.models import (
     UpdateInvoiceScheduleRequest,
 )
 
-from .conftest import finish
+from .conftest import bill_run_of, finish, wait_for_schedule
 
 D = Decimal
 
@@ -144,13 +144,13 @@ async def test_credit_bill_run_without_change_yields_nothing(backend: Backend) -
 
 async def test_bill_run_post_and_cancel_rules(backend: Backend) -> None:
     item = (await backend.get_invoice_schedule("IS-00000002")).schedule_items[0]
-    assert item.bill_run_id is not None
-    posted = await backend.post_bill_run(item.bill_run_id)
+    run_id = await bill_run_of(backend, item)
+    posted = await backend.post_bill_run(run_id)
     assert posted.status is BillRunStatus.POSTED
     with pytest.raises(BusinessRuleError):
-        await backend.cancel_bill_run(item.bill_run_id)
+        await backend.cancel_bill_run(run_id)
     with pytest.raises(BusinessRuleError):
-        await backend.post_bill_run(item.bill_run_id)
+        await backend.post_bill_run(run_id)
 
 
 async def test_update_notes_and_delete_rules(backend: Backend) -> None:
@@ -167,10 +167,14 @@ async def test_update_notes_and_delete_rules(backend: Backend) -> None:
 
 async def test_the_executing_scenario_finishes(backend: Backend) -> None:
     item = (await backend.get_invoice_schedule("IS-00000007")).schedule_items[0]
-    assert item.bill_run_id is not None
-    await finish(backend, item.bill_run_id)
-    after = (await backend.get_invoice_schedule("IS-00000007")).schedule_items[0]
-    assert after.status is ScheduleItemStatus.PROCESSED
+    assert item.status is ScheduleItemStatus.EXECUTING
+    after = await wait_for_schedule(
+        backend,
+        "IS-00000007",
+        lambda s: s.schedule_items[0].status is ScheduleItemStatus.PROCESSED,
+    )
+    assert after.schedule_items[0].status is ScheduleItemStatus.PROCESSED
+    assert after.schedule_items[0].invoice_id
 
 
 async def test_simulated_clock(backend: Backend) -> None:

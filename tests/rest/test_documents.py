@@ -97,10 +97,14 @@ async def test_unknown_invoice_is_not_a_missing_route(
     router.put(f"{BY_NUMBER}/post").mock(
         return_value=json_response(v1_error(50000040, "Invoice not found"), 404)
     )
+    router.get(BY_NUMBER).mock(
+        return_value=json_response(v1_error(50000040, "Invoice not found"), 404)
+    )
     bulk = router.post("/v1/invoices/bulk-post")
     with pytest.raises(NotFoundError, match="Invoice not found"):
         await backend.post_invoice("INV00000001")
     assert not bulk.called
+    assert backend._post_route is None  # nothing learnt about the route
 
 
 async def test_bulk_post_element_failure_is_raised(

@@ -59,7 +59,7 @@ async def test_list_orders_first_page(backend: RestBackend, router: respx.MockRo
     )
     page = await backend.list_orders()
     assert dict(route.calls.last.request.url.params) == {"page": "1", "pageSize": "40"}
-    assert [o.order_number for o in page.items] == ["O-2", "O-1"]  # newest first
+    assert [o.order_number for o in page.items] == ["O-1", "O-2"]  # Zuora's order, kept
     assert page.next_cursor is None
     assert page.items[0].account_id is None  # not known yet, and not fetched per row
     assert len(api_calls(router)) == 1

@@ -3,7 +3,7 @@ invoice items. Each test pins the request(s) sent and the mapping of Zuora's ans
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -234,26 +234,40 @@ async def test_list_bill_runs_maps_object_query_fields(
             }
         )
     )
+    # Billing runs have no account filter: the account's documents name their runs.
+    invoices = router.get("/object-query/invoices").mock(
+        return_value=json_response(
+            {"data": [{"sourceId": "BR-00000012"}, {"sourceId": "BR-00000011"}, {}]}
+        )
+    )
+    memos = router.get("/object-query/credit-memos").mock(
+        return_value=json_response({"data": [{"sourceId": "BR-00000012"}, {"sourceId": None}]})
+    )
     page = await backend.list_bill_runs(
         status=BillRunStatus.COMPLETED, account_id=ACCOUNT_ID, page_size=2
     )
+    for lookup in (invoices, memos):
+        assert lookup.calls.last.request.url.params.get_list("filter[]") == [
+            f"accountid.EQ:{ACCOUNT_ID}"
+        ]
+    by_account = "billingrunnumber.IN:[BR-00000011,BR-00000012]"
     params = route.calls.last.request.url.params
     assert params.get_list("sort[]") == ["createddate.DESC"]
-    assert params.get_list("filter[]") == ["status.EQ:Completed", f"accountid.EQ:{ACCOUNT_ID}"]
+    assert params.get_list("filter[]") == ["status.EQ:Completed", by_account]
     assert params["pageSize"] == "2" and "cursor" not in params
     first, second = page.items
     assert first.bill_run_number == "BR-00000012" and second.status is BillRunStatus.POSTED
     assert first.number_of_invoices == 3 and first.number_of_credit_memos == 1
     assert first.charge_type_to_exclude == [ChargeType.ONE_TIME, ChargeType.USAGE]
     assert second.charge_type_to_exclude == [ChargeType.USAGE]
-    assert first.created_date == datetime(2026, 3, 2, 9, 12, tzinfo=timezone(timedelta(hours=-8)))
+    assert first.created_date == datetime(2026, 3, 2, 9, 12)  # the tenant's wall time
     assert page.next_cursor is not None
 
     route.mock(return_value=json_response({"data": [oq_billing_run(10)]}))
     rest = await backend.list_bill_runs(cursor=page.next_cursor)
     params = route.calls.last.request.url.params
     assert params["cursor"] == "tok-2"
-    assert params.get_list("filter[]") == ["status.EQ:Completed", f"accountid.EQ:{ACCOUNT_ID}"]
+    assert params.get_list("filter[]") == ["status.EQ:Completed", by_account]
     assert [r.bill_run_number for r in rest.items] == ["BR-00000010"]
     assert rest.next_cursor is None
 
