@@ -16,9 +16,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal, ParamSpec, Self, TypeVar
 
-from backends.errors import BackendError, ServerError, ValidationError
+from backends.errors import BackendError, NotFoundError, ServerError, ValidationError
 from backends.fake import persistence, tenants
 from backends.fake.engine import Engine
+from backends.fake.fault_injection import FaultInjector
 from backends.fake.progression import RealtimeDriver
 from backends.models import (
     Account,
@@ -30,6 +31,7 @@ from backends.models import (
     CreateBillRunRequest,
     CreateInvoiceScheduleRequest,
     CreditMemo,
+    FaultRuleSpec,
     Invoice,
     InvoiceItem,
     InvoiceSchedule,
@@ -70,6 +72,7 @@ class FakeBackend:
         if progression == "realtime":
             self._driver = RealtimeDriver(lambda: self.engine, self._lock, stage_seconds)
         self._closed = False
+        self._faults = FaultInjector()
 
     # ----------------------------------------------------------------- construction
 
@@ -126,7 +129,7 @@ class FakeBackend:
 
     # ----------------------------------------------------------------- plumbing
 
-    def _call(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+    def _run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         if self._driver is not None:
             self._driver.ensure_started()
         try:
@@ -140,20 +143,30 @@ class FakeBackend:
             self._driver.poke()
         return result
 
+    async def _call(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """One engine call under the lock, through the fault rules when there are any."""
+        if not self._faults.book.rules:
+            return self._run(fn, *args, **kwargs)
+
+        async def engine_call() -> T:
+            return self._run(fn, *args, **kwargs)
+
+        return await self._faults.run(fn.__name__, engine_call)
+
     # ----------------------------------------------------------------- orders and accounts
 
     async def list_orders(
         self, *, search: str | None = None, page_size: int = 50, cursor: str | None = None
     ) -> Page[Order]:
-        return self._call(
+        return await self._call(
             self.engine.list_orders, search=search, page_size=page_size, cursor=cursor
         )
 
     async def get_order(self, order_number: str) -> Order:
-        return self._call(self.engine.get_order, order_number)
+        return await self._call(self.engine.get_order, order_number)
 
     async def get_account(self, key: str) -> Account:
-        return self._call(self.engine.get_account, key)
+        return await self._call(self.engine.get_account, key)
 
     # ----------------------------------------------------------------- invoice schedules
 
@@ -166,7 +179,7 @@ class FakeBackend:
         page_size: int = 50,
         cursor: str | None = None,
     ) -> Page[InvoiceSchedule]:
-        return self._call(
+        return await self._call(
             self.engine.list_invoice_schedules,
             order_number=order_number,
             account_id=account_id,
@@ -176,22 +189,22 @@ class FakeBackend:
         )
 
     async def get_invoice_schedule(self, key: str) -> InvoiceSchedule:
-        return self._call(self.engine.get_invoice_schedule, key)
+        return await self._call(self.engine.get_invoice_schedule, key)
 
     async def create_invoice_schedule(
         self, request: CreateInvoiceScheduleRequest, *, idempotency_key: str | None = None
     ) -> InvoiceSchedule:
-        return self._call(
+        return await self._call(
             self.engine.create_invoice_schedule, request, idempotency_key=idempotency_key
         )
 
     async def update_invoice_schedule(
         self, key: str, request: UpdateInvoiceScheduleRequest
     ) -> InvoiceSchedule:
-        return self._call(self.engine.update_invoice_schedule, key, request)
+        return await self._call(self.engine.update_invoice_schedule, key, request)
 
     async def delete_invoice_schedule(self, key: str) -> None:
-        self._call(self.engine.delete_invoice_schedule, key)
+        await self._call(self.engine.delete_invoice_schedule, key)
 
     async def execute_invoice_schedule(
         self,
@@ -200,7 +213,7 @@ class FakeBackend:
         *,
         idempotency_key: str | None = None,
     ) -> BillRun:
-        return self._call(
+        return await self._call(
             self.engine.execute_invoice_schedule,
             key,
             schedule_item_id,
@@ -208,36 +221,38 @@ class FakeBackend:
         )
 
     async def pause_invoice_schedule(self, key: str) -> InvoiceSchedule:
-        return self._call(self.engine.pause_invoice_schedule, key)
+        return await self._call(self.engine.pause_invoice_schedule, key)
 
     async def resume_invoice_schedule(self, key: str) -> InvoiceSchedule:
-        return self._call(self.engine.resume_invoice_schedule, key)
+        return await self._call(self.engine.resume_invoice_schedule, key)
 
     async def detach_charges(
         self, key: str, specific_subscriptions: list[SpecificSubscription]
     ) -> InvoiceSchedule:
-        return self._call(self.engine.detach_charges, key, specific_subscriptions)
+        return await self._call(self.engine.detach_charges, key, specific_subscriptions)
 
     async def attach_charges(
         self, key: str, specific_subscriptions: list[SpecificSubscription]
     ) -> InvoiceSchedule:
-        return self._call(self.engine.attach_charges, key, specific_subscriptions)
+        return await self._call(self.engine.attach_charges, key, specific_subscriptions)
 
     # ----------------------------------------------------------------- bill runs
 
     async def create_bill_run(
         self, request: CreateBillRunRequest, *, idempotency_key: str | None = None
     ) -> BillRun:
-        return self._call(self.engine.create_bill_run, request, idempotency_key=idempotency_key)
+        return await self._call(
+            self.engine.create_bill_run, request, idempotency_key=idempotency_key
+        )
 
     async def get_bill_run(self, bill_run_id: str) -> BillRun:
-        return self._call(self.engine.get_bill_run, bill_run_id)
+        return await self._call(self.engine.get_bill_run, bill_run_id)
 
     async def post_bill_run(self, bill_run_id: str, invoice_date: date | None = None) -> BillRun:
-        return self._call(self.engine.post_bill_run, bill_run_id, invoice_date)
+        return await self._call(self.engine.post_bill_run, bill_run_id, invoice_date)
 
     async def cancel_bill_run(self, bill_run_id: str) -> BillRun:
-        return self._call(self.engine.cancel_bill_run, bill_run_id)
+        return await self._call(self.engine.cancel_bill_run, bill_run_id)
 
     async def list_bill_runs(
         self,
@@ -247,7 +262,7 @@ class FakeBackend:
         page_size: int = 50,
         cursor: str | None = None,
     ) -> Page[BillRun]:
-        return self._call(
+        return await self._call(
             self.engine.list_bill_runs,
             status=status,
             account_id=account_id,
@@ -256,57 +271,73 @@ class FakeBackend:
         )
 
     async def list_bill_run_documents(self, bill_run_id: str) -> BillRunDocuments:
-        return self._call(self.engine.list_bill_run_documents, bill_run_id)
+        return await self._call(self.engine.list_bill_run_documents, bill_run_id)
 
     async def delete_bill_run(self, bill_run_id: str) -> None:
-        self._call(self.engine.delete_bill_run, bill_run_id)
+        await self._call(self.engine.delete_bill_run, bill_run_id)
 
     # ----------------------------------------------------------------- documents
 
     async def get_invoice(self, key: str) -> Invoice:
-        return self._call(self.engine.get_invoice, key)
+        return await self._call(self.engine.get_invoice, key)
 
     async def get_invoice_items(self, key: str) -> list[InvoiceItem]:
-        return self._call(self.engine.get_invoice_items, key)
+        return await self._call(self.engine.get_invoice_items, key)
 
     async def post_invoice(self, key: str) -> Invoice:
-        return self._call(self.engine.post_invoice, key)
+        return await self._call(self.engine.post_invoice, key)
 
     async def post_invoices(self, keys: list[str]) -> list[PostResult]:
-        return self._call(self.engine.post_invoices, keys)
+        return await self._call(self.engine.post_invoices, keys)
 
     async def unpost_invoice(self, key: str) -> Invoice:
-        return self._call(self.engine.unpost_invoice, key)
+        return await self._call(self.engine.unpost_invoice, key)
 
     async def cancel_invoice(self, key: str) -> Invoice:
-        return self._call(self.engine.cancel_invoice, key)
+        return await self._call(self.engine.cancel_invoice, key)
 
     async def reverse_invoice(self, key: str, *, memo_date: date | None = None) -> CreditMemo:
-        return self._call(self.engine.reverse_invoice, key, memo_date=memo_date)
+        return await self._call(self.engine.reverse_invoice, key, memo_date=memo_date)
 
     async def get_credit_memo(self, key: str) -> CreditMemo:
-        return self._call(self.engine.get_credit_memo, key)
+        return await self._call(self.engine.get_credit_memo, key)
 
     async def post_credit_memo(self, key: str) -> CreditMemo:
-        return self._call(self.engine.post_credit_memo, key)
+        return await self._call(self.engine.post_credit_memo, key)
 
     async def unpost_credit_memo(self, key: str) -> CreditMemo:
-        return self._call(self.engine.unpost_credit_memo, key)
+        return await self._call(self.engine.unpost_credit_memo, key)
+
+    # ----------------------------------------------------------------- fault rules
+
+    async def list_fault_rules(self) -> list[FaultRuleSpec]:
+        return self._faults.rules()
+
+    async def add_fault_rule(self, rule: FaultRuleSpec) -> FaultRuleSpec:
+        """Every later call whose operation the rule matches fails as the rule says."""
+        return self._faults.add(rule)
+
+    async def remove_fault_rule(self, rule_id: int) -> None:
+        if not self._faults.book.remove(rule_id):
+            raise NotFoundError(f"There is no fault rule {rule_id}", code=50000040)
+
+    async def clear_fault_rules(self) -> None:
+        self._faults.book.clear()
 
     # ----------------------------------------------------------------- capabilities
 
     async def settle(self) -> None:
         """Finish every queued bill run now (both progression modes)."""
-        self._call(self.engine.run_pending)
+        await self._call(self.engine.run_pending)
 
     async def today(self) -> date:
-        return self._call(lambda: self.engine.today)
+        return await self._call(lambda: self.engine.today)
 
     async def advance(self, *, to: date) -> ClockAdvance:
-        return self._call(self.engine.advance, to)
+        return await self._call(self.engine.advance, to)
 
     async def advance_to_next_run_date(self) -> ClockAdvance:
-        return self._call(self.engine.advance_to_next_run_date)
+        return await self._call(self.engine.advance_to_next_run_date)
 
     # ----------------------------------------------------------------- lifecycle
 
