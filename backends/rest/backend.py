@@ -19,7 +19,8 @@ list_invoice_schedules          1  ``GET /object-query/invoice-schedules?filter[
                                    &expand[]=invoiceschedulebookings``; by order, +1 order GET
                                    only when the order's account id is not known yet
 get_invoice_schedule            1  ``GET /v1/invoice-schedules/{key}?page=1&pageSize=40`` (+1 for
-                                   page 2 when exactly 40 items came back)
+                                   page 2 when exactly 40 items came back; +1 per item document
+                                   this session has not seen yet, read concurrently)
 create/update/delete, pause,    1  the v1 call itself (detach/attach +1 GET: they answer
 resume, execute, bill runs,        ``{success: true}`` only)
 credit memos (get, post, unpost)
@@ -629,7 +630,24 @@ class RestBackend:
             )
             seen = {item.id for item in schedule.schedule_items}
             schedule.schedule_items.extend(i for i in more.schedule_items if i.id not in seen)
+        await self._read_unknown_documents(schedule)
         return self._derive_schedule(schedule)
+
+    async def _read_unknown_documents(self, schedule: InvoiceSchedule) -> None:
+        """The v1 schedule names its items' documents by id only. The console shows their
+        numbers and statuses (and needs the status to know what may be posted), so read the
+        documents this session has not seen, or whose status it no longer knows, at once:
+        usually none (the order screen's Object Query list carried them) or the one a bill
+        run just produced."""
+        reads: list[Awaitable[object]] = []
+        for item in schedule.schedule_items:
+            if item.invoice_id and self._documents.get(item.invoice_id, ("", None))[1] is None:
+                reads.append(self.get_invoice(item.invoice_id))
+            memo_id = item.credit_memo_id
+            if memo_id and self._documents.get(memo_id, ("", None))[1] is None:
+                reads.append(self.get_credit_memo(memo_id))
+        if reads:
+            await asyncio.gather(*reads)
 
     async def _schedule_call(
         self,

@@ -37,6 +37,9 @@ PATH = "/v1/invoice-schedules/IS-00000004"
 
 async def test_get_invoice_schedule(backend: RestBackend, router: respx.MockRouter) -> None:
     route = router.get(PATH).mock(return_value=json_response(schedule()))
+    read = router.get(f"/v1/invoices/{INVOICE_ID}").mock(
+        return_value=json_response(invoice(status="Posted"))
+    )
     result = await backend.get_invoice_schedule("IS-00000004")
     assert dict(route.calls.last.request.url.params) == {"page": "1", "pageSize": "40"}
     assert route.call_count == 1
@@ -49,7 +52,11 @@ async def test_get_invoice_schedule(backend: RestBackend, router: respx.MockRout
     assert result.specific_subscriptions[0].charge_numbers == []
     first, second = result.schedule_items
     assert first.status is ScheduleItemStatus.PROCESSED and first.invoice_id == INVOICE_ID
-    assert first.invoice_number is None  # v1 has no number and nothing cached it yet
+    # v1 names the document by id only: the one this session had not seen is read once
+    assert (first.invoice_number, first.invoice_status) == ("INV00000001", DocumentStatus.POSTED)
+    assert read.call_count == 1
+    await backend.get_invoice_schedule("IS-00000004")
+    assert read.call_count == 1 and route.call_count == 2
     assert second.amount == Decimal("20200.10") and str(second.amount) == "20200.10"
     assert second.percentage is None
 
@@ -278,6 +285,7 @@ async def test_detach_and_attach_read_the_schedule_back(
     detach = router.put(f"{PATH}/detach").mock(return_value=json_response({"success": True}))
     attach = router.put(f"{PATH}/attach").mock(return_value=json_response({"success": True}))
     get = router.get(PATH).mock(return_value=json_response(schedule()))
+    router.get(f"/v1/invoices/{INVOICE_ID}").mock(return_value=json_response(invoice()))
     subs = [SpecificSubscription(order_key="O-1", subscription_key="S-1", charge_numbers=["C-1"])]
     assert (await backend.detach_charges("IS-00000004", subs)).number == "IS-00000004"
     assert (await backend.attach_charges("IS-00000004", subs)).number == "IS-00000004"
@@ -289,4 +297,11 @@ async def test_detach_and_attach_read_the_schedule_back(
     assert request_json(detach.calls.last.request) == body
     assert request_json(attach.calls.last.request) == body
     assert get.call_count == 2
-    assert [c.method for c in api_calls(router)] == ["PUT", "GET", "PUT", "GET"]
+    paths = [f"{c.method} {c.url.path}" for c in api_calls(router)]
+    assert paths == [
+        f"PUT {PATH}/detach",
+        f"GET {PATH}",
+        f"GET /v1/invoices/{INVOICE_ID}",  # the item's invoice, once
+        f"PUT {PATH}/attach",
+        f"GET {PATH}",
+    ]
