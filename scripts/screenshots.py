@@ -71,6 +71,8 @@ SHOTS: dict[str, tuple[Step, ...]] = {
     "invoice": (goto("schedule", "IS-00000002"), keys("enter")),
     "help": (goto("schedule", "IS-00000002"), keys("question_mark")),
     "read-only": (goto("schedule", "IS-00000002"),),
+    "bill-runs": (keys("B"),),
+    "bulk-post-confirm": (goto("schedule", "IS-00000004"), keys("space", "space", "M")),
 }
 
 

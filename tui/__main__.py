@@ -1,4 +1,8 @@
-"""``python -m tui`` and the ``billing-tui`` console script."""
+"""``python -m tui`` and the ``billing-tui`` console script.
+
+``billing-tui fake-server ...`` runs the fake Zuora server (:mod:`backends.server_cli`, imported
+only then); everything else is the console's own command line (:mod:`tui.cli`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,11 @@ import sys
 
 
 def main() -> None:
+    argv = sys.argv[1:]
+    if argv[:1] == ["fake-server"]:
+        from backends.server_cli import main as server_main
+
+        sys.exit(server_main(argv[1:]))
     from tui.cli import main as cli_main
 
     sys.exit(cli_main())

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from backends.models import (
+    BillRun,
+    BillRunStatus,
     DocumentStatus,
     InvoiceSchedule,
     InvoiceScheduleStatus,
@@ -30,14 +33,18 @@ __all__ = [
     "ACTIONS",
     "REMAPPABLE_IDS",
     "ActionSpec",
+    "bill_run_refusal",
     "bindings_for",
     "by_id",
     "by_method",
+    "cancel_invoice_refusal",
     "create_bill_run_refusal",
     "generate_refusal",
     "pause_refusal",
     "post_refusal",
     "resume_refusal",
+    "reverse_refusal",
+    "unpost_refusal",
 ]
 
 # Screen scopes
@@ -47,9 +54,28 @@ SCHEDULE = "schedule"
 INVOICE = "invoice"
 CREDIT_MEMO = "credit_memo"
 BILL_RUN = "bill_run"
+BILL_RUNS = "bill_runs"
+FAULTS = "faults"
 ACTION_LOG = "action_log"
 APP = "app"
-OBJECT_SCREENS = (ORDERS, ORDER, SCHEDULE, INVOICE, CREDIT_MEMO, BILL_RUN, ACTION_LOG)
+OBJECT_SCREENS = (
+    ORDERS,
+    ORDER,
+    SCHEDULE,
+    INVOICE,
+    CREDIT_MEMO,
+    BILL_RUN,
+    BILL_RUNS,
+    FAULTS,
+    ACTION_LOG,
+)
+#: Modal scopes: their keys are remappable too, and only clash among themselves.
+DIALOG = "dialog"
+HELP = "help"
+MODAL_SCOPES = (DIALOG, HELP)
+
+#: Capabilities an action may need from the backend (besides ``fake_only``'s simulated clock).
+FAULT_INJECTION = "fault_injection"
 
 
 @dataclass(frozen=True)
@@ -61,12 +87,19 @@ class ActionSpec:
     scopes: tuple[str, ...]
     dangerous: bool = False
     fake_only: bool = False
+    #: hidden in read-only mode although it changes no billing data (marks, the fake's faults)
+    read_only_hidden: bool = False
+    #: a backend capability the action needs (hidden when the backend lacks it)
+    capability: str | None = None
     #: Textual action method names (``action_<name>``) and their footer labels; an id with two
     #: methods (pause / resume) shows the one that applies.
     methods: tuple[tuple[str, str], ...] = ()
     #: False for keys owned by a widget (enter on a table): listed in help, not remappable.
     bindable: bool = True
     show: bool = True
+    #: the scopes whose footer shows it (``None``: every scope where ``show``); elsewhere it is
+    #: still bound, listed in help and offered by the palette
+    footer: tuple[str, ...] | None = None
     priority: bool = False
     key_display: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
@@ -151,6 +184,134 @@ ACTIONS: tuple[ActionSpec, ...] = (
         dangerous=True,
         fake_only=True,
     ),
+    ActionSpec(
+        "unpost",
+        "u",
+        "Unpost",
+        "take a Posted invoice / credit memo back to Draft",
+        (SCHEDULE, INVOICE, CREDIT_MEMO),
+        dangerous=True,
+        footer=(INVOICE, CREDIT_MEMO),
+    ),
+    ActionSpec(
+        "cancel_invoice",
+        "x",
+        "Cancel invoice",
+        "cancel a Draft invoice; its item can run again",
+        (SCHEDULE, INVOICE),
+        dangerous=True,
+        footer=(INVOICE, CREDIT_MEMO),
+    ),
+    ActionSpec(
+        "reverse",
+        "v",
+        "Reverse",
+        "offset a Posted invoice by a credit memo",
+        (SCHEDULE, INVOICE),
+        dangerous=True,
+        footer=(INVOICE, CREDIT_MEMO),
+    ),
+    ActionSpec(
+        "mark",
+        "space",
+        "Mark",
+        "mark / unmark this row's invoice for M",
+        (SCHEDULE, BILL_RUN),
+        read_only_hidden=True,
+        footer=(BILL_RUN,),
+        key_display="space",
+    ),
+    ActionSpec(
+        "post_marked",
+        "M",
+        "Post marked",
+        "bulk-post the marked invoices",
+        (SCHEDULE, BILL_RUN),
+        dangerous=True,
+    ),
+    ActionSpec(
+        "open_schedule",
+        "s",
+        "Schedule item",
+        "open the schedule item that produced this line",
+        (INVOICE,),
+    ),
+    ActionSpec(
+        "filter_status",
+        "f",
+        "Status filter",
+        "cycle the bill run status filter (asks the backend)",
+        (BILL_RUNS,),
+    ),
+    ActionSpec(
+        "post_bill_run",
+        "p",
+        "Post run",
+        "post every document of a Completed bill run",
+        (BILL_RUNS, BILL_RUN),
+        dangerous=True,
+    ),
+    ActionSpec(
+        "cancel_bill_run",
+        "x",
+        "Cancel run",
+        "cancel a Pending or Completed bill run",
+        (BILL_RUNS, BILL_RUN),
+        dangerous=True,
+    ),
+    ActionSpec(
+        "delete_bill_run",
+        "d",
+        "Delete run",
+        "delete a Canceled or Error bill run",
+        (BILL_RUNS, BILL_RUN),
+        dangerous=True,
+    ),
+    ActionSpec(
+        "fault_add",
+        "a",
+        "Add rule",
+        "add a fault rule from a preset",
+        (FAULTS,),
+        read_only_hidden=True,
+        capability=FAULT_INJECTION,
+    ),
+    ActionSpec(
+        "fault_delete",
+        "d",
+        "Delete rule",
+        "delete the fault rule under the cursor",
+        (FAULTS,),
+        read_only_hidden=True,
+        capability=FAULT_INJECTION,
+    ),
+    ActionSpec(
+        "fault_clear",
+        "c",
+        "Clear rules",
+        "delete every fault rule",
+        (FAULTS,),
+        read_only_hidden=True,
+        capability=FAULT_INJECTION,
+    ),
+    ActionSpec(
+        "bill_runs",
+        "B",
+        "Bill runs",
+        "every bill run, newest first",
+        (APP,),
+        show=False,
+    ),
+    ActionSpec(
+        "fault_panel",
+        "F",
+        "Faults",
+        "fake: the fault rules that make calls fail",
+        (APP,),
+        show=False,
+        read_only_hidden=True,
+        capability=FAULT_INJECTION,
+    ),
     ActionSpec("help", "question_mark", "Help", "this list", (APP,), key_display="?"),
     ActionSpec("action_log", "l", "Log", "this session's actions and results", (APP,)),
     ActionSpec(
@@ -163,6 +324,30 @@ ACTIONS: tuple[ActionSpec, ...] = (
         priority=True,
     ),
     ActionSpec("quit", "q", "Quit", "leave the console", (APP,)),
+    ActionSpec(
+        "confirm_yes",
+        "y",
+        "Yes",
+        "confirm dialogs: do it",
+        (DIALOG,),
+        methods=(("answer(True)", "Yes"),),
+    ),
+    ActionSpec(
+        "confirm_no",
+        "n,escape",
+        "No",
+        "confirm dialogs: don't",
+        (DIALOG,),
+        methods=(("answer(False)", "No"),),
+    ),
+    ActionSpec(
+        "help_close",
+        "escape,q,question_mark",
+        "Close",
+        "close the help",
+        (HELP,),
+        methods=(("close", "Close"),),
+    ),
 )
 
 _BY_ID = {spec.id: spec for spec in ACTIONS}
@@ -198,7 +383,7 @@ def bindings_for(scope: str) -> list[Binding]:
                     spec.key,
                     method,
                     label,
-                    show=spec.show,
+                    show=spec.show and (spec.footer is None or scope in spec.footer),
                     priority=spec.priority,
                     key_display=spec.key_display,
                     tooltip=spec.help,
@@ -241,9 +426,11 @@ def keymap_problem(keymap: dict[str, str]) -> tuple[str, str] | None:
             if key in RESERVED_KEYS:
                 return action_id, f"{key!r} is reserved for moving in tables"
     global_specs = [s for s in ACTIONS if APP in s.scopes and s.bindable]
-    for scope in (*OBJECT_SCREENS,):
+    for scope in (*OBJECT_SCREENS, *MODAL_SCOPES):
         owners: dict[str, str] = {}
-        for spec in [s for s in ACTIONS if scope in s.scopes and s.bindable] + global_specs:
+        # a modal's own bindings win over the global ones, so modals only clash among themselves
+        extra = global_specs if scope in OBJECT_SCREENS else []
+        for spec in [s for s in ACTIONS if scope in s.scopes and s.bindable] + extra:
             for key in keys_of(spec):
                 other = owners.get(key)
                 if other is not None and other != spec.id:
@@ -321,6 +508,67 @@ def create_bill_run_refusal(schedule: InvoiceSchedule | None) -> str | None:
             f"{schedule.number} is {schedule.status.value} (use g on an item)"
         )
     return None
+
+
+def unpost_refusal(
+    kind: str, number: str | None, status: DocumentStatus | None, reversed_: bool = False
+) -> str | None:
+    """Why ``u`` may not take this document back to Draft (the backend checks the rest)."""
+    if number is None:
+        return f"there is no {kind} here to unpost"
+    if status is not DocumentStatus.POSTED:
+        state = status.value if status else "not Posted"
+        return f"{kind} {number} is {state}: only a Posted {kind} can be unposted"
+    if reversed_:
+        return f"{kind} {number} is reversed: its credit memo offsets it"
+    return None
+
+
+def cancel_invoice_refusal(number: str | None, status: DocumentStatus | None) -> str | None:
+    if number is None:
+        return "there is no invoice here to cancel"
+    if status is not DocumentStatus.DRAFT:
+        state = status.value if status else "not Draft"
+        return f"invoice {number} is {state}: only a Draft invoice can be canceled"
+    return None
+
+
+def reverse_refusal(
+    number: str | None,
+    status: DocumentStatus | None,
+    reversed_: bool = False,
+    paid: Decimal | None = None,
+) -> str | None:
+    if number is None:
+        return "there is no invoice here to reverse"
+    if status is not DocumentStatus.POSTED:
+        state = status.value if status else "not Posted"
+        return f"invoice {number} is {state}: only a Posted invoice can be reversed"
+    if reversed_:
+        return f"invoice {number} is already reversed"
+    if paid:
+        return f"invoice {number} has {paid:,.2f} paid: only an unpaid invoice can be reversed"
+    return None
+
+
+#: bill run action id -> the statuses it is valid in (Zuora's rules, §6.2)
+BILL_RUN_STATUSES: dict[str, tuple[BillRunStatus, ...]] = {
+    "post_bill_run": (BillRunStatus.COMPLETED,),
+    "cancel_bill_run": (BillRunStatus.PENDING, BillRunStatus.COMPLETED),
+    "delete_bill_run": (BillRunStatus.CANCELED, BillRunStatus.ERROR),
+}
+
+
+def bill_run_refusal(action_id: str, run: BillRun | None) -> str | None:
+    """Why a bill run action (post / cancel / delete) may not run on ``run`` now."""
+    if run is None:
+        return "put the cursor on a bill run first"
+    allowed = BILL_RUN_STATUSES[action_id]
+    if run.status in allowed:
+        return None
+    verb = {"post_bill_run": "posted", "cancel_bill_run": "canceled", "delete_bill_run": "deleted"}
+    need = " or ".join(s.value for s in allowed)
+    return f"{run.bill_run_number} is {run.status.value}: only a {need} bill run can be {verb[action_id]}"
 
 
 def _date(item: ScheduleItem) -> str:

@@ -20,7 +20,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from backends.base import Backend, SimulatedClock
+from backends.base import Backend, FaultInjection, SimulatedClock
 from backends.errors import BackendError
 from backends.models import BackendInfo
 from backends.profile import BackendProfile
@@ -70,6 +70,10 @@ class BillingApp(App[int]):
         self.own_backend = own_backend
         self.backend_info: BackendInfo = backend.describe()
         self.simulated = isinstance(backend, SimulatedClock)
+        #: optional backend capabilities that actions may need (ActionSpec.capability)
+        self.capabilities: set[str] = set()
+        if isinstance(backend, FaultInjection):
+            self.capabilities.add(actions.FAULT_INJECTION)
         self.in_flight: set[str] = set()
         #: bill run number -> id for every bill run this session has seen (Zuora addresses bill
         #: runs by id only, so a BR- number typed in the palette is resolved through this)
@@ -101,6 +105,9 @@ class BillingApp(App[int]):
         from tui.screens.orders import OrdersScreen
 
         self.push_screen(OrdersScreen())
+        from tui import gcpolicy  # full collections when idle, not mid key press
+
+        gcpolicy.install(self)
         if self.simulated:
             self.load_sim_date()
 
@@ -127,14 +134,16 @@ class BillingApp(App[int]):
         spec = actions.by_method(action)
         if spec is None:
             return True
-        if spec.dangerous and self.read_only:
+        if (spec.dangerous or spec.read_only_hidden) and self.read_only:
+            return False
+        if spec.capability is not None and spec.capability not in self.capabilities:
             return False
         return not (spec.fake_only and not self.simulated)
 
     def refuse_read_only(self, action_id: str, obj: str) -> bool:
         """True (and a notification) when read-only mode forbids ``action_id``."""
         spec = actions.by_id(action_id)
-        if spec.dangerous and self.read_only:
+        if (spec.dangerous or spec.read_only_hidden) and self.read_only:
             self.refuse(action_id, obj, f"read-only mode: {spec.label} is disabled")
             return True
         return False
@@ -231,9 +240,10 @@ class BillingApp(App[int]):
 
     # ------------------------------------------------------------------ navigation
 
-    def open_object(self, kind: str, key: str) -> None:
+    def open_object(self, kind: str, key: str, *, item_id: str | None = None) -> None:
         """Push the screen for an object: ``order``, ``schedule``, ``invoice``, ``credit_memo``,
         ``bill_run``. The screen loads itself; if the object does not exist it says so and closes.
+        ``item_id`` puts a schedule's cursor on that schedule item.
         """
         from tui.screens.bill_run import BillRunScreen
         from tui.screens.invoice import CreditMemoScreen, InvoiceScreen
@@ -258,6 +268,9 @@ class BillingApp(App[int]):
             "credit_memo": CreditMemoScreen,
             "bill_run": BillRunScreen,
         }
+        if kind == "schedule" and item_id is not None:
+            self.push_screen(ScheduleScreen(key, item_id=item_id))
+            return
         self.push_screen(screens[kind](key))
 
     # ------------------------------------------------------------------ global actions
@@ -267,6 +280,23 @@ class BillingApp(App[int]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_bill_runs(self) -> None:
+        from tui.screens.bill_runs import BillRunsScreen
+
+        if not isinstance(self.screen, BillRunsScreen):
+            self.push_screen(BillRunsScreen())
+
+    def action_fault_panel(self) -> None:
+        from tui.screens.faults import FaultPanelScreen
+
+        if self.refuse_read_only("fault_panel", "faults"):
+            return
+        if actions.FAULT_INJECTION not in self.capabilities:
+            self.refuse("fault_panel", "faults", "only the fake backend takes fault rules")
+            return
+        if not isinstance(self.screen, FaultPanelScreen):
+            self.push_screen(FaultPanelScreen())
 
     def action_action_log(self) -> None:
         from tui.screens.action_log import ActionLogScreen

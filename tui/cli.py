@@ -23,7 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Keyboard console for Zuora invoice schedules and bill runs. "
         "Without options it opens the fake demo tenant.",
         epilog="billing-tui config path   prints where config.toml is read from\n"
-        "billing-tui config example   prints an example config.toml",
+        "billing-tui config example   prints an example config.toml\n"
+        "billing-tui fake-server ...  runs the fake Zuora server (see fake-server --help)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--profile", metavar="NAME", help="profile from config.toml")

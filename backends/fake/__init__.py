@@ -55,8 +55,10 @@ Choices where Zuora's documentation is silent or "inferred" (reference ``zuora-a
 12. Idempotency keys replay the stored result of a successful call (§12.9: the "replay" reading);
     the same key with a different request is a ConflictError. Failed calls are not stored.
 13. ``list_orders`` is ascending by order number (the demo's scenarios come first), not newest
-    first as the protocol's docstring says; ``search`` is a case-insensitive substring match on
-    order number, account number and account name.
+    first as the protocol's docstring says; ``search`` (case-insensitive) matches an order
+    number by prefix (``O-0000012``; digits also without prefix and zeros: ``12``), or an
+    account number or name by substring, through indexes (the cost of a page does not grow
+    with the tenant). ``generated.py`` builds tenants of any size for the benchmarks.
 14. One invoice per executed item (``invoiceSeparately`` is stored but every item is billed on its
     own invoice); no tax; Net 30 due dates; an account's ``balance`` is the sum of its posted
     invoices (credit memos are not applied).

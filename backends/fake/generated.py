@@ -88,6 +88,8 @@ _PRODUCTS = (
 # roles: the byte of an id that says what it is (the last 14 hex digits are the order index)
 _ACCOUNT, _ORDER, _SUBSCRIPTION, _PLAN, _CHARGE, _ACTION, _SCHEDULE = range(1, 8)
 _ITEM, _INVOICE, _BILL_RUN = 0x10, 0x50, 0x90
+# how much of an order is materialised (see _Lazy)
+_ORDER_LEVEL, _SCHEDULE_LEVEL, _DOCUMENTS = 1, 2, 3
 
 
 def _mix(value: int) -> int:
@@ -113,21 +115,24 @@ class _Spec(NamedTuple):
 
 
 class _Lazy(dict[str, _V]):
-    """A dict that asks its tenant to materialise the order a missing key belongs to.
+    """A dict that asks its tenant to materialise the order a missing key belongs to, up to
+    the dict's level (1: order, subscription, charge; 2: + schedule and items; 3: + invoices
+    and bill runs), so that listing orders does not build what only a drill-down reads.
 
     Lookups by key (``[]``, ``get``, ``in``, writes) load at most one order; iterating or sizing
     loads them all (only whole-tenant reads do that)."""
 
-    def __init__(self, tenant: _Tenant, resolve: Callable[[str], int | None]) -> None:
+    def __init__(self, tenant: _Tenant, resolve: Callable[[str], int | None], level: int) -> None:
         super().__init__()
         self._tenant = tenant
         self._resolve = resolve
+        self._level = level
 
     def _ensure(self, key: object) -> None:
         if isinstance(key, str) and not dict.__contains__(self, key):
             index = self._resolve(key)
             if index is not None:
-                self._tenant.load(index)
+                self._tenant.load(index, self._level)
 
     def __missing__(self, key: str) -> _V:
         self._ensure(key)
@@ -178,6 +183,56 @@ class _Lazy(dict[str, _V]):
     def items(self) -> Any:
         self._tenant.load_all()
         return dict.items(self)
+
+
+class _Numbers(dict[str, str]):
+    """Schedule id -> number, computed for the generated schedules (``order_view`` shows the
+    number without building the schedule); a deleted one is remembered as gone."""
+
+    def __init__(self, tenant: _Tenant) -> None:
+        super().__init__()
+        self._tenant = tenant
+        self._gone: set[str] = set()
+
+    def _generated(self, key: str) -> str | None:
+        if key in self._gone:
+            return None
+        index = self._tenant.index_of_id(key)
+        if index is None or index % 10 == 9 or key != self._tenant.id(_SCHEDULE, index):
+            return None
+        return f"IS-{index + 1:08d}"
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        number = self._generated(key)
+        return default if number is None else number
+
+    def __missing__(self, key: str) -> str:
+        number = self._generated(key)
+        if number is None:
+            raise KeyError(key)
+        return number
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def pop(self, key: str, *default: Any) -> Any:
+        number = self.get(key)
+        if number is None:
+            if default:
+                return default[0]
+            raise KeyError(key)
+        self._gone.add(key)
+        dict.pop(self, key, None)
+        return number
+
+    def __delitem__(self, key: str) -> None:
+        self.pop(key)
+
+    def __setitem__(self, key: str, value: str) -> None:
+        self._gone.discard(key)
+        dict.__setitem__(self, key, value)
 
 
 class _Seq(list[_T]):
@@ -501,13 +556,26 @@ class _Tenant:
 
     def load_all(self) -> None:
         for index in range(self.size):
-            if not self.loaded[index]:
-                self.load(index)
+            if self.loaded[index] < _DOCUMENTS:
+                self.load(index, _DOCUMENTS)
 
-    def load(self, index: int) -> None:
-        if self.loaded[index]:
+    def load(self, index: int, level: int = _DOCUMENTS) -> None:
+        """Materialise order ``index`` up to ``level`` (what is already there stays)."""
+        done = self.loaded[index]
+        if done >= level:
             return
-        self.loaded[index] = 1
+        self.loaded[index] = level  # first: the writes below must not come back here
+        if done < _ORDER_LEVEL:
+            self._load_order(index)
+        spec = self.spec(index)
+        if spec.status is None:
+            return
+        if done < _SCHEDULE_LEVEL <= level:
+            self._load_schedule(index, spec)
+        if done < _DOCUMENTS <= level:
+            self._load_documents(index, spec)
+
+    def _load_order(self, index: int) -> None:
         st = self.core.store
         put = dict.__setitem__
         spec = self.spec(index)
@@ -591,22 +659,14 @@ class _Tenant:
         put(st.charges, charge_number, charge)
         put(st.charge_subscription, charge_number, subscription.id)
         put(st.charge_order, charge_number, order_number)
-        if schedule_id is None:
-            return
-        self._load_schedule(index, spec, account, schedule_id, order_number, charge_number)
 
-    def _load_schedule(
-        self,
-        index: int,
-        spec: _Spec,
-        account: Account,
-        schedule_id: str,
-        order_number: str,
-        charge_number: str,
-    ) -> None:
+    def _load_schedule(self, index: int, spec: _Spec) -> None:
         st = self.core.store
         put = dict.__setitem__
         assert spec.status is not None
+        account = self.accounts[spec.account]
+        schedule_id = self.id(_SCHEDULE, index)
+        order_number = f"O-{index + 1:08d}"
         number = f"IS-{index + 1:08d}"
         items: list[ScheduleItem] = []
         billed = _ZERO
@@ -627,29 +687,11 @@ class _Tenant:
                 unbilled += amount
                 continue
             billed += amount
-            posted = not (spec.draft_last and n == spec.processed - 1)
-            run, invoice = self._documents(index, n, spec, account, number, schedule_id, item)
             item.status = ScheduleItemStatus.PROCESSED
-            item.invoice_id = invoice.id
-            item.bill_run_id = run.id
+            item.invoice_id = self.id(_INVOICE + n, index)
+            item.bill_run_id = self.id(_BILL_RUN + n, index)
             put(st.item_billed, item.id, amount)
-            put(st.bill_runs, run.id, run)
-            put(st.bill_run_by_number, run.bill_run_number, run.id)
-            put(
-                st.jobs,
-                run.id,
-                BillRunJob(targets=[(schedule_id, item.id)], account_ids=[account.id]),
-            )
-            put(st.bill_run_documents, run.id, [invoice.id])
-            put(st.invoices, invoice.id, invoice)
-            put(st.invoice_by_number, invoice.invoice_number, invoice.id)
-            put(st.document_item, invoice.id, (schedule_id, item.id))
-            if not posted:
-                invoice.status = DocumentStatus.DRAFT
-                invoice.posted_date = None
-                invoice.posted_by = None
-                run.status = BillRunStatus.COMPLETED
-            last_run = run.updated_date
+            last_run = datetime.combine(run_date, _START) + timedelta(seconds=3)
         pending = items[spec.processed :]
         created = datetime.combine(min(spec.start, self.today), _START)
         schedule = InvoiceSchedule(
@@ -676,22 +718,52 @@ class _Tenant:
             schedule_id,
             ScheduleExtra(paused=spec.status is InvoiceScheduleStatus.PAUSED),
         )
-        put(st.schedule_charges, schedule_id, [charge_number])
+        put(st.schedule_charges, schedule_id, [f"C-{index + 1:08d}"])
         put(st.schedules_by_order, order_number, [schedule_id])
+
+    def _load_documents(self, index: int, spec: _Spec) -> None:
+        """The Scheduler's bill run and the invoice of each processed item."""
+        st = self.core.store
+        put = dict.__setitem__
+        account = self.accounts[spec.account]
+        schedule_id = self.id(_SCHEDULE, index)
+        number = f"IS-{index + 1:08d}"
+        amounts, runs = self.amounts(spec), self.run_dates(spec)
+        for n in range(spec.processed):
+            item_id = self.id(_ITEM + n, index)
+            run, invoice = self._documents(
+                index, n, account, number, schedule_id, item_id, amounts[n], runs[n]
+            )
+            put(st.bill_runs, run.id, run)
+            put(st.bill_run_by_number, run.bill_run_number, run.id)
+            put(
+                st.jobs,
+                run.id,
+                BillRunJob(targets=[(schedule_id, item_id)], account_ids=[account.id]),
+            )
+            put(st.bill_run_documents, run.id, [invoice.id])
+            put(st.invoices, invoice.id, invoice)
+            put(st.invoice_by_number, invoice.invoice_number, invoice.id)
+            put(st.document_item, invoice.id, (schedule_id, item_id))
+            if spec.draft_last and n == spec.processed - 1:
+                invoice.status = DocumentStatus.DRAFT
+                invoice.posted_date = None
+                invoice.posted_by = None
+                run.status = BillRunStatus.COMPLETED
 
     def _documents(
         self,
         index: int,
         n: int,
-        spec: _Spec,
         account: Account,
         schedule_number: str,
         schedule_id: str,
-        item: ScheduleItem,
+        item_id: str,
+        amount: Decimal,
+        run_date: date,
     ) -> tuple[BillRun, Invoice]:
         """The Scheduler's bill run for item ``n`` and its invoice, posted (the caller may
         turn the last one back to Draft)."""
-        run_date = item.run_date or self.today
         stamp = datetime.combine(run_date, _START)
         slot = index * ITEM_SLOTS + n + 1
         run = BillRun(
@@ -707,7 +779,7 @@ class _Tenant:
                     filter_type=BillRunFilterType.INVOICE_SCHEDULE,
                     account_id=account.id,
                     invoice_schedule_id=schedule_id,
-                    invoice_schedule_item_id=item.id,
+                    invoice_schedule_item_id=item_id,
                 )
             ],
             created_by_id=self.core.user_id,
@@ -724,9 +796,9 @@ class _Tenant:
             account_number=account.account_number,
             status=DocumentStatus.POSTED,
             currency=account.currency,
-            amount=item.amount,
-            amount_without_tax=item.amount,
-            balance=item.amount,
+            amount=amount,
+            amount_without_tax=amount,
+            balance=amount,
             invoice_date=run_date,
             due_date=run_date + timedelta(days=PAYMENT_TERM_DAYS),
             target_date=run_date,
@@ -848,31 +920,31 @@ class _Tenant:
         st._due_heap = self.heap
 
         by_id = self.index_of_id
-        lazy_by_id = (
-            "orders",
-            "subscriptions",
-            "schedules",
-            "schedule_extra",
-            "schedule_charges",
-            "item_schedule",
-            "item_billed",
-            "bill_runs",
-            "jobs",
-            "bill_run_documents",
-            "invoices",
-            "document_item",
-        )
-        for name in lazy_by_id:
-            setattr(st, name, _Lazy(self, by_id))
-        st.order_by_number = _Lazy(self, self.number_resolver("O-"))
-        st.schedules_by_order = _Lazy(self, self.number_resolver("O-"))
-        st.subscription_by_number = _Lazy(self, self.number_resolver("A-S"))
-        st.subscription_version = _Lazy(self, self.number_resolver("A-S"))
+        by_order_number = self.number_resolver("O-")
+        levels: dict[int, tuple[str, ...]] = {
+            _ORDER_LEVEL: ("orders", "subscriptions"),
+            _SCHEDULE_LEVEL: (
+                "schedules",
+                "schedule_extra",
+                "schedule_charges",
+                "item_schedule",
+                "item_billed",
+            ),
+            _DOCUMENTS: ("bill_runs", "jobs", "bill_run_documents", "invoices", "document_item"),
+        }
+        for level, names in levels.items():
+            for name in names:
+                setattr(st, name, _Lazy(self, by_id, level))
+        st.order_by_number = _Lazy(self, by_order_number, _ORDER_LEVEL)
+        st.subscription_by_number = _Lazy(self, self.number_resolver("A-S"), _ORDER_LEVEL)
+        st.subscription_version = _Lazy(self, self.number_resolver("A-S"), _ORDER_LEVEL)
         for name in ("charges", "charge_subscription", "charge_order"):
-            setattr(st, name, _Lazy(self, self.number_resolver("C-")))
-        st.schedule_by_number = _Lazy(self, self.number_resolver("IS-"))
-        st.invoice_by_number = _Lazy(self, self.number_resolver("INV", ITEM_SLOTS))
-        st.bill_run_by_number = _Lazy(self, self.number_resolver("BR-", ITEM_SLOTS))
+            setattr(st, name, _Lazy(self, self.number_resolver("C-"), _ORDER_LEVEL))
+        st.schedules_by_order = _Lazy(self, by_order_number, _SCHEDULE_LEVEL)
+        st.schedule_by_number = _Lazy(self, self.number_resolver("IS-"), _SCHEDULE_LEVEL)
+        st.schedule_numbers = _Numbers(self)
+        st.invoice_by_number = _Lazy(self, self.number_resolver("INV", ITEM_SLOTS), _DOCUMENTS)
+        st.bill_run_by_number = _Lazy(self, self.number_resolver("BR-", ITEM_SLOTS), _DOCUMENTS)
 
         # the engine's own numbering continues after the generated objects
         counters = core.ids.counters

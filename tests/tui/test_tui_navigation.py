@@ -180,7 +180,7 @@ async def test_documents_and_bill_run_screens() -> None:
         await settle(pilot)
         assert isinstance(app.screen, BillRunScreen)
         docs = app.screen.query_one("#documents", DataTable)
-        assert docs.row_count >= 1 and docs.get_row_at(0)[0] == "Invoice"
+        assert docs.row_count >= 1 and docs.get_row_at(0)[1] == "Invoice"
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, InvoiceScreen)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from backends.models import (
+    BillRun,
+    BillRunStatus,
     DocumentStatus,
     InvoiceSchedule,
     InvoiceScheduleStatus,
@@ -43,11 +45,37 @@ def test_registry_ids_are_unique_and_every_dangerous_action_is_known() -> None:
     ids = [a.id for a in actions.ACTIONS]
     assert len(ids) == len(set(ids))
     dangerous = {a.id for a in actions.ACTIONS if a.dangerous}
-    assert dangerous == {"generate", "post", "pause_resume", "create_bill_run", "advance_clock"}
+    assert dangerous == {
+        "generate",
+        "post",
+        "pause_resume",
+        "create_bill_run",
+        "advance_clock",
+        "unpost",
+        "cancel_invoice",
+        "reverse",
+        "post_marked",
+        "post_bill_run",
+        "cancel_bill_run",
+        "delete_bill_run",
+    }
+    hidden = {a.id for a in actions.ACTIONS if a.read_only_hidden}
+    assert hidden == {"mark", "fault_add", "fault_delete", "fault_clear", "fault_panel"}
     keys = {a.id: a.key for a in actions.ACTIONS}
     assert keys["generate"] == "g" and keys["refresh"] == "r" and keys["post"] == "p"
     assert keys["pause_resume"] == "z" and keys["create_bill_run"] == "b"
     assert keys["advance_clock"] == "t" and keys["command_palette"] == "ctrl+p"
+    assert (keys["unpost"], keys["cancel_invoice"], keys["reverse"]) == ("u", "x", "v")
+    assert (keys["mark"], keys["post_marked"], keys["bill_runs"]) == ("space", "M", "B")
+    assert (keys["post_bill_run"], keys["cancel_bill_run"], keys["delete_bill_run"]) == (
+        "p",
+        "x",
+        "d",
+    )
+    assert keys["fault_panel"] == "F" and keys["filter_status"] == "f"
+    assert (keys["confirm_yes"], keys["confirm_no"]) == ("y", "n,escape")
+    assert keys["help_close"] == "escape,q,question_mark"
+    assert {"confirm_yes", "confirm_no", "help_close"} <= actions.REMAPPABLE_IDS
 
 
 def test_bindings_carry_registry_ids() -> None:
@@ -85,6 +113,36 @@ def test_other_rules() -> None:
     assert actions.post_refusal("invoice", "INV1", DocumentStatus.DRAFT) is None
     assert "Posted" in (actions.post_refusal("invoice", "INV1", DocumentStatus.POSTED) or "")
     assert actions.post_refusal("invoice", None, None)
+
+
+def test_document_and_bill_run_rules() -> None:
+    posted, draft = DocumentStatus.POSTED, DocumentStatus.DRAFT
+    assert actions.unpost_refusal("invoice", "INV1", posted) is None
+    assert "only a Posted" in (actions.unpost_refusal("invoice", "INV1", draft) or "")
+    assert "reversed" in (actions.unpost_refusal("invoice", "INV1", posted, True) or "")
+    assert actions.cancel_invoice_refusal("INV1", draft) is None
+    assert "only a Draft" in (actions.cancel_invoice_refusal("INV1", posted) or "")
+    assert actions.reverse_refusal("INV1", posted) is None
+    assert "only a Posted" in (actions.reverse_refusal("INV1", draft) or "")
+    assert "already reversed" in (actions.reverse_refusal("INV1", posted, True) or "")
+    assert "paid" in (actions.reverse_refusal("INV1", posted, False, Decimal(5)) or "")
+    run = BillRun(id="r", bill_run_number="BR-00000001", status=BillRunStatus.COMPLETED)
+    assert actions.bill_run_refusal("post_bill_run", run) is None
+    assert actions.bill_run_refusal("cancel_bill_run", run) is None
+    assert "Canceled or Error" in (actions.bill_run_refusal("delete_bill_run", run) or "")
+    run.status = BillRunStatus.POSTED
+    assert "only a Completed bill run" in (actions.bill_run_refusal("post_bill_run", run) or "")
+    run.status = BillRunStatus.ERROR
+    assert actions.bill_run_refusal("delete_bill_run", run) is None
+    assert actions.bill_run_refusal("post_bill_run", None) is not None
+
+
+def test_modal_keys_are_remappable_and_checked() -> None:
+    assert actions.keymap_problem({"confirm_yes": "Y", "help_close": "escape"}) is None
+    problem = actions.keymap_problem({"confirm_yes": "n"})
+    assert problem is not None and problem[0] == "confirm_yes"
+    # a modal's own key may repeat a global key: the modal's binding wins
+    assert actions.keymap_problem({"confirm_yes": "q"}) is None
 
 
 def test_object_numbers_for_the_palette() -> None:

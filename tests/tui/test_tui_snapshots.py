@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from tui_helpers import demo_backend, make_app, settle
+from tui_helpers import demo_backend, fault_double, make_app, settle
 
 from tui.app import BillingApp
 
@@ -53,8 +53,10 @@ def cursor_to_last(table_id: str) -> Step:
     return step
 
 
-def scenario(*steps: Step, read_only: bool = False) -> tuple[BillingApp, Any]:
-    backend = demo_backend()
+def scenario(
+    *steps: Step, read_only: bool = False, backend: Any | None = None
+) -> tuple[BillingApp, Any]:
+    backend = backend if backend is not None else demo_backend()
     app = make_app(backend, read_only=read_only)
 
     async def run_before(pilot: Any) -> None:
@@ -116,6 +118,14 @@ SCREENS: dict[str, tuple[tuple[Step, ...], bool]] = {
     "confirm_post": ((open_("schedule", "IS-00000002"), press("p")), False),
     "confirm_create_bill_run": ((open_("schedule", "IS-00000004"), press("b")), False),
     "confirm_advance_clock": ((press("t"),), False),
+    # issue 8: step back, bill runs, batches
+    "bill_runs": ((press("B"),), False),
+    "bill_run_marked": ((press("B"), cursor_to_last("#bill-runs"), press("enter", "space")), False),
+    "confirm_unpost": ((open_("schedule", "IS-00000009"), press("u")), False),
+    "confirm_cancel_invoice": ((open_("schedule", "IS-00000002"), press("x")), False),
+    "confirm_reverse": ((open_("schedule", "IS-00000004"), press("v")), False),
+    "confirm_bulk_post": ((open_("schedule", "IS-00000004"), press("space", "space", "M")), False),
+    "confirm_post_bill_run": ((press("B"), cursor_to_last("#bill-runs"), press("p")), False),
 }
 
 
@@ -123,4 +133,29 @@ SCREENS: dict[str, tuple[tuple[Step, ...], bool]] = {
 def test_screens_and_dialogs(snap_compare: Any, name: str) -> None:
     steps, read_only = SCREENS[name]
     app, run_before = scenario(*steps, read_only=read_only)
+    assert snap_compare(app, run_before=run_before, terminal_size=BIG)
+
+
+async def add_fault_rules(pilot: Any, backend: Any) -> None:
+    from textual.widgets import OptionList
+
+    for index in (0, 1, 2):
+        await pilot.press("a")
+        await settle(pilot)
+        pilot.app.screen.query_one(OptionList).highlighted = index
+        await pilot.press("enter")
+        await settle(pilot)
+    pilot.app.clear_notifications()
+    await settle(pilot)
+
+
+FAULT_SCREENS: dict[str, tuple[Step, ...]] = {
+    "fault_panel": (press("F"), add_fault_rules),
+    "fault_presets": (press("F", "a"),),
+}
+
+
+@pytest.mark.parametrize("name", list(FAULT_SCREENS))
+def test_fault_panel(snap_compare: Any, name: str) -> None:
+    app, run_before = scenario(*FAULT_SCREENS[name], backend=fault_double())
     assert snap_compare(app, run_before=run_before, terminal_size=BIG)

@@ -68,3 +68,46 @@ async def settle(pilot: Any) -> None:
 
 def messages(app: BillingApp) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+def fault_double() -> Any:
+    """The demo fake plus a tiny in-memory ``FaultInjection`` (whether or not FakeBackend has
+    its own yet); a LOCK rule on ``POST_ExecuteInvoiceSchedule`` makes generate fail."""
+    from backends.errors import ConflictError
+    from backends.fake import tenants
+    from backends.fake.backend import FakeBackend
+    from backends.models import FaultEffect, FaultRuleSpec
+
+    class FaultDouble(FakeBackend):
+        def __init__(self) -> None:
+            super().__init__(tenants.demo())
+            self.rules: list[FaultRuleSpec] = []
+            self.next_id = 1
+
+        async def list_fault_rules(self) -> list[FaultRuleSpec]:
+            return [r.model_copy() for r in self.rules]
+
+        async def add_fault_rule(self, rule: FaultRuleSpec) -> FaultRuleSpec:
+            stored = rule.model_copy(update={"id": self.next_id})
+            self.next_id += 1
+            self.rules.append(stored)
+            return stored.model_copy()
+
+        async def remove_fault_rule(self, rule_id: int) -> None:
+            self.rules = [r for r in self.rules if r.id != rule_id]
+
+        async def clear_fault_rules(self) -> None:
+            self.rules = []
+
+        async def execute_invoice_schedule(self, *args: Any, **kwargs: Any) -> Any:
+            for rule in self.rules:
+                if (
+                    rule.effect is FaultEffect.LOCK
+                    and rule.operation == "POST_ExecuteInvoiceSchedule"
+                    and (rule.times is None or rule.fired < rule.times)
+                ):
+                    rule.fired += 1
+                    raise ConflictError("Lock contention on the invoice schedule", code=50000050)
+            return await super().execute_invoice_schedule(*args, **kwargs)
+
+    return FaultDouble()

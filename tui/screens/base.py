@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from tui import actions
+from tui.widgets.footer import ConsoleFooter
 from tui.widgets.header import ConsoleHeader
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class ConsoleScreen(Screen[None]):
         yield ConsoleHeader(self.crumbs())
 
     def compose_footer(self) -> ComposeResult:
-        yield Footer(compact=self.app.size.width < 110)
+        yield ConsoleFooter(compact=self.app.size.width < 110)
 
     def on_resize(self) -> None:
         for footer in self.query(Footer):

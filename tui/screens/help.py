@@ -5,7 +5,7 @@ Built from the screen's live bindings, so keymap changes and read-only mode show
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +20,12 @@ def _key_text(app: Any, key: str, binding: Binding) -> str:
     if binding.key_display:
         return binding.key_display
     return str(app.get_key_display(binding))
+
+
+def _remapped(app: Any, spec: actions.ActionSpec) -> str:
+    """The key(s) of ``spec`` after the profile's keymap."""
+    keymap = getattr(getattr(app, "profile", None), "keymap", {}) or {}
+    return str(keymap.get(spec.id, spec.key))
 
 
 def help_rows(app: Any, screen: Screen[Any]) -> list[tuple[str, str, str, str, str]]:
@@ -42,10 +48,15 @@ def help_rows(app: Any, screen: Screen[Any]) -> list[tuple[str, str, str, str, s
     for spec in actions.ACTIONS:
         if not spec.bindable and scope in spec.scopes:
             rows.append((spec.key, spec.label, spec.id, "table", spec.help))
+    for spec in actions.ACTIONS:
+        modal = next((m for m in actions.MODAL_SCOPES if m in spec.scopes), None)
+        if modal is not None:
+            keys = " ".join(k.strip() for k in _remapped(app, spec).split(","))
+            rows.append((keys, spec.label, spec.id, modal, spec.help))
     rows.append(("tab", "Focus", "—", "table", "move between tables"))
     rows.append(("↑ ↓ pgup pgdn", "Move", "—", "table", "move the cursor"))
     rows.append(("ctrl+home/end", "Top / bottom", "—", "table", "first / last row; pages in more"))
-    order = {"screen": 0, "table": 1, "global": 2}
+    order = {"screen": 0, "table": 1, "global": 2, "dialog": 3, "help": 4}
     rows.sort(key=lambda r: order.get(r[3], 3))
     return rows
 
@@ -66,9 +77,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen #note { color: $text-muted; padding: 0 1; width: 1fr; height: auto; }
     HelpScreen DataTable { height: auto; max-height: 28; width: 1fr; }
     """
-    BINDINGS = [
-        Binding("escape,q,question_mark", "close", "Close", id="help_close"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = actions.bindings_for(actions.HELP)  # type: ignore[assignment]
 
     def __init__(self, for_screen: Screen[Any]) -> None:
         super().__init__()
@@ -82,7 +91,7 @@ class HelpScreen(ModalScreen[None]):
             yield table
             note = "Remap any key by id in config.toml [keymap] (billing-tui config path)."
             if getattr(self.app, "read_only", False):
-                note += " READ-ONLY: generate, post, pause/resume, bill run, clock are off."
+                note += " READ-ONLY: every action that changes billing data is off."
             yield Static(note, id="note", markup=False)
 
     def on_mount(self) -> None:

@@ -1,21 +1,32 @@
-"""Invoice and credit memo: amounts, balance, dates, status, source bill run; ``p`` posts."""
+"""Invoice and credit memo: amounts, balance, dates, status, source bill run, and (invoices) the
+lines with the schedule item each came from.
+
+``p`` posts a Draft, ``u`` unposts a Posted one, ``x`` cancels a Draft invoice, ``v`` reverses a
+Posted invoice; ``s`` (or enter on a line) opens the schedule item that produced the line.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import asyncio
+from typing import Any, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Label, Static
+from textual.widgets import DataTable, Label, Static
 
-from backends.models import BillRun, CreditMemo, DocumentStatus, Invoice
+from backends.models import BillRun, CreditMemo, DocumentStatus, Invoice, InvoiceItem
 from tui import actions
-from tui.actions import post_refusal
+from tui.actions import (
+    cancel_invoice_refusal,
+    post_refusal,
+    reverse_refusal,
+    unpost_refusal,
+)
 from tui.format import day, money, stamp, status, text_or_dash
 from tui.screens.base import ConsoleScreen
-from tui.screens.documents import Kind, document_number, request_post
+from tui.screens.documents import Kind, document_number, request_document_action
 from tui.widgets.fields import Fields
 
 
@@ -36,8 +47,12 @@ class DocumentScreen(ConsoleScreen):
         with VerticalScroll(id="body"):
             yield Label(self.TITLE_TEXT, classes="section")
             yield Fields(id="summary")
+            yield from self.compose_extra()
         yield Static("", id="status", classes="status-line")
         yield from self.compose_footer()
+
+    def compose_extra(self) -> ComposeResult:
+        yield from ()
 
     def on_mount(self) -> None:
         self.reload()
@@ -47,6 +62,9 @@ class DocumentScreen(ConsoleScreen):
 
     async def fetch(self) -> Invoice | CreditMemo:
         raise NotImplementedError
+
+    async def fetch_extra(self, doc: Invoice | CreditMemo) -> None:
+        """Load what :meth:`loaded` shows besides the document (errors: one notification)."""
 
     @work(group="load", exclusive=True, exit_on_error=False)
     async def _load(self, quiet: bool = False) -> None:
@@ -61,8 +79,13 @@ class DocumentScreen(ConsoleScreen):
                 except Exception:  # the document still shows; the bill run line says unknown
                     run = None
         except Exception as exc:
+            body.loading = False
             self.first_load_failed(f"{self.TITLE_TEXT.lower()} {self.key}", exc)
             return
+        try:
+            await self.fetch_extra(doc)
+        except Exception as exc:  # the document still shows without its lines
+            self.billing_app.report_error(f"the lines of {document_number(doc)}", exc)
         finally:
             body.loading = False
         self.loaded_once = True
@@ -72,10 +95,23 @@ class DocumentScreen(ConsoleScreen):
             self.billing_app.remember_bill_run(run.bill_run_number, run.id)
         self.set_crumb(document_number(doc))
         self.query_one("#summary", Fields).show(self.fields(doc, run))
-        hint = "p posts this Draft" if doc.status is DocumentStatus.DRAFT else doc.status.value
-        source = "o opens the source bill run · " if doc.bill_run_id else ""
-        self.query_one("#status", Static).update(f"{source}{hint}")
+        self.query_one("#status", Static).update(self.status_hint(doc))
+        self.loaded(doc)
         self.refresh_bindings()
+
+    def status_hint(self, doc: Invoice | CreditMemo) -> str:
+        hints = {
+            DocumentStatus.DRAFT: "p posts this Draft",
+            DocumentStatus.POSTED: "u unposts it",
+        }
+        hint = hints.get(doc.status, doc.status.value)
+        if doc.reversed:
+            hint = "reversed"
+        source = "o opens the source bill run · " if doc.bill_run_id else ""
+        return f"{source}{hint}"
+
+    def loaded(self, doc: Invoice | CreditMemo) -> None:
+        """After a load: subclasses show more (the invoice's lines)."""
 
     def fields(self, doc: Invoice | CreditMemo, run: BillRun | None) -> list[tuple[str, object]]:
         raise NotImplementedError
@@ -87,23 +123,50 @@ class DocumentScreen(ConsoleScreen):
 
     def refusal(self, action_id: str) -> str | None:
         doc = self.document
+        label = self.TITLE_TEXT.lower()
+        if action_id in {"post", "unpost", "cancel_invoice", "reverse"} and doc is None:
+            return "still loading"
         if action_id == "post":
-            if doc is None:
-                return "still loading"
-            return post_refusal(self.TITLE_TEXT.lower(), document_number(doc), doc.status)
+            assert doc is not None
+            return post_refusal(label, document_number(doc), doc.status)
+        if action_id == "unpost":
+            assert doc is not None
+            return unpost_refusal(label, document_number(doc), doc.status, doc.reversed)
+        if action_id == "cancel_invoice":
+            assert doc is not None
+            return cancel_invoice_refusal(document_number(doc), doc.status)
+        if action_id == "reverse":
+            assert isinstance(doc, Invoice)
+            return reverse_refusal(
+                document_number(doc), doc.status, doc.reversed, doc.payment_amount
+            )
         if action_id == "open_bill_run":
             return None if doc is not None and doc.bill_run_id else "no source bill run"
         return None
 
-    def action_post(self) -> None:
+    def _document_action(self, action_id: str) -> None:
         app = self.billing_app
-        if app.refuse_read_only("post", self.key):
+        if app.refuse_read_only(action_id, self.crumb):
             return
-        reason = self.refusal("post")
+        reason = self.refusal(action_id)
         if reason is not None:
-            app.refuse("post", self.crumb, reason)
+            app.refuse(action_id, self.crumb, reason)
             return
-        request_post(app, self.KIND, self.key, lambda _doc: self.reload(quiet=True))
+        request_document_action(
+            app, action_id, self.KIND, self.key, lambda _doc: self.reload(quiet=True)
+        )
+
+    def action_post(self) -> None:
+        self._document_action("post")
+
+    def action_unpost(self) -> None:
+        self._document_action("unpost")
+
+    def action_cancel_invoice(self) -> None:
+        self._document_action("cancel_invoice")
+
+    def action_reverse(self) -> None:
+        self._document_action("reverse")
 
     def action_open_bill_run(self) -> None:
         doc = self.document
@@ -119,8 +182,110 @@ class InvoiceScreen(DocumentScreen):
     TITLE_TEXT = "Invoice"
     BINDINGS: ClassVar[list[Binding]] = actions.bindings_for(actions.INVOICE)  # type: ignore[assignment]
 
+    LINE_COLUMNS = (
+        ("Charge", "charge"),
+        ("Subscription", "subscription"),
+        ("Service period", "period"),
+        ("Amount", "amount"),
+        ("Tax", "tax"),
+        ("Schedule item", "item"),
+    )
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.lines: list[InvoiceItem] = []
+        #: schedule id -> (schedule number, {item id: item label}) for the lines' links
+        self.schedule_names: dict[str, tuple[str, dict[str, str]]] = {}
+
+    def compose_extra(self) -> ComposeResult:
+        yield Label("Lines", classes="section")
+        lines: DataTable[Any] = DataTable(id="lines", cursor_type="row", zebra_stripes=True)
+        yield lines
+
+    def on_mount(self) -> None:
+        table = self.query_one("#lines", DataTable)
+        for label, key in self.LINE_COLUMNS:
+            table.add_column(label, key=key)
+        table.focus()
+        super().on_mount()
+
     async def fetch(self) -> Invoice:
         return await self.billing_app.backend.get_invoice(self.key)
+
+    async def fetch_extra(self, doc: Invoice | CreditMemo) -> None:
+        backend = self.billing_app.backend
+        lines = await backend.get_invoice_items(self.key)
+        ids = sorted({line.invoice_schedule_id for line in lines if line.invoice_schedule_id})
+        names: dict[str, tuple[str, dict[str, str]]] = {}
+        results = await asyncio.gather(
+            *(backend.get_invoice_schedule(i) for i in ids), return_exceptions=True
+        )
+        for schedule in results:
+            if isinstance(schedule, BaseException):
+                continue  # the line still shows the schedule's id
+            labels = {
+                item.id: actions.item_label(schedule, item) for item in schedule.schedule_items
+            }
+            names[schedule.id] = (schedule.number, labels)
+        self.lines = lines
+        self.schedule_names = names
+
+    def loaded(self, doc: Invoice | CreditMemo) -> None:
+        table = self.query_one("#lines", DataTable)
+        row = table.cursor_row
+        table.clear()
+        cur = doc.currency
+        for line in self.lines:
+            schedule, item = self.line_link(line)
+            start, end = day(line.service_start_date), day(line.service_end_date)
+            table.add_row(
+                line.charge_name,
+                text_or_dash(line.subscription_number),
+                start if start == end else f"{start} – {end}",  # noqa: RUF001
+                money(line.charge_amount, cur),
+                money(line.tax_amount, cur),
+                "—" if schedule == "—" else f"{schedule} {item}",
+            )
+        if self.lines:
+            table.move_cursor(row=min(max(row, 0), len(self.lines) - 1), animate=False)
+        if any(line.invoice_schedule_item_id for line in self.lines):
+            hint = self.query_one("#status", Static)
+            hint.update(f"{self.status_hint(doc)} · s opens the schedule item of the line")
+
+    def line_link(self, line: InvoiceItem) -> tuple[str, str]:
+        """(schedule number, item label) of a line, ids where the schedule could not be read."""
+        if not line.invoice_schedule_id:
+            return "—", "—"
+        number, labels = self.schedule_names.get(line.invoice_schedule_id, ("", {}))
+        schedule = number or line.invoice_schedule_id[:8] + "…"
+        item_id = line.invoice_schedule_item_id
+        item = labels.get(item_id, item_id[:8] + "…") if item_id else "—"
+        return schedule, item
+
+    def current_line(self) -> InvoiceItem | None:
+        row = self.query_one("#lines", DataTable).cursor_row
+        return self.lines[row] if 0 <= row < len(self.lines) else None
+
+    def refusal(self, action_id: str) -> str | None:
+        if action_id == "open_schedule":
+            line = self.current_line()
+            if line is None or not line.invoice_schedule_id:
+                return "no line from an invoice schedule here"
+            return None
+        return super().refusal(action_id)
+
+    def action_open_schedule(self) -> None:
+        line = self.current_line()
+        if line is None or not line.invoice_schedule_id:
+            self.notify("This line did not come from an invoice schedule", severity="warning")
+            return
+        self.billing_app.open_object(
+            "schedule", line.invoice_schedule_id, item_id=line.invoice_schedule_item_id
+        )
+
+    @on(DataTable.RowSelected, "#lines")
+    def _open_line(self, event: DataTable.RowSelected) -> None:
+        self.action_open_schedule()
 
     def fields(self, doc: Invoice | CreditMemo, run: BillRun | None) -> list[tuple[str, object]]:
         assert isinstance(doc, Invoice)

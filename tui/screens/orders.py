@@ -107,7 +107,8 @@ class OrdersScreen(ConsoleScreen):
         parts.append(f"{event.count} {noun} loaded")
         parts.append("more available: scroll down" if event.has_more else "all loaded")
         sort = SORTS[self.sort_index]
-        parts.append(f"sorted by {sort[2]}" if sort else "newest first")
+        # unsorted, the rows are in the backend's order (the fake's: by order number)
+        parts.append(f"sorted by {sort[2]}" if sort else "backend order: s sorts")
         if self.search:
             parts.append("esc clears the search")
         self.query_one("#status", Label).update(" · ".join(parts))

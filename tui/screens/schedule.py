@@ -3,6 +3,8 @@
 ``g`` generates the earliest Pending item; the row turns Executing at once and the screen polls
 (``poll_interval`` from the profile) until the bill run completes, then shows the invoice.
 ``b`` on a FullyProcessed schedule creates the credit bill run and reports the credit memo, if any.
+On a row's document: ``p`` posts, ``u`` unposts, ``x`` cancels a Draft invoice, ``v`` reverses a
+Posted one; ``space`` marks the row's invoice and ``M`` posts every marked invoice in one bulk post.
 """
 
 from __future__ import annotations
@@ -21,23 +23,28 @@ from textual.widgets import DataTable, Label, Static
 from backends.models import (
     BillRun,
     BillRunStatus,
+    DocumentStatus,
     InvoiceSchedule,
     InvoiceScheduleStatus,
+    PostResult,
     ScheduleItem,
     ScheduleItemStatus,
 )
 from tui import actions
 from tui.actions import (
+    cancel_invoice_refusal,
     create_bill_run_refusal,
     generate_refusal,
     item_label,
     pause_refusal,
     post_refusal,
     resume_refusal,
+    reverse_refusal,
+    unpost_refusal,
 )
 from tui.format import day, money, status, text_or_dash
 from tui.screens.base import ConsoleScreen
-from tui.screens.documents import request_post
+from tui.screens.documents import Marked, request_bulk_post, request_document_action
 from tui.widgets.fields import Fields
 
 ITEM_COLUMNS = (
@@ -88,14 +95,18 @@ def billing_document(
 
 
 def item_row(
-    schedule: InvoiceSchedule, n: int, item: ScheduleItem, read_only: bool = False
+    schedule: InvoiceSchedule,
+    n: int,
+    item: ScheduleItem,
+    read_only: bool = False,
+    marked: bool = False,
 ) -> tuple[Any, ...]:
     if item.percentage is not None:
         amount = f"{item.percentage:g}% ({money(item.amount)})"
     else:
         amount = money(item.amount)
     return (
-        str(n),
+        Text.assemble(("● ", "bold magenta"), str(n)) if marked else str(n),
         text_or_dash(item.name),
         day(item.run_date),
         amount,
@@ -109,9 +120,13 @@ class ScheduleScreen(ConsoleScreen):
     SCOPE = actions.SCHEDULE
     BINDINGS: ClassVar[list[Binding]] = actions.bindings_for(actions.SCHEDULE)  # type: ignore[assignment]
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, item_id: str | None = None) -> None:
         super().__init__(key)
         self.key = key
+        #: put the cursor on this schedule item once loaded (a link from an invoice line)
+        self.focus_item_id = item_id
+        #: invoices marked for a bulk post: item id -> the invoice as this screen shows it
+        self.marked: dict[str, Marked] = {}
         self.schedule: InvoiceSchedule | None = None
         self.watched: dict[str, Watched] = {}
         self._poll_timer: Timer | None = None
@@ -163,6 +178,8 @@ class ScheduleScreen(ConsoleScreen):
             return not paused
         if action == "resume":
             return paused
+        if action == "post_marked":  # in the footer only while something is marked
+            return bool(self.marked)
         return True
 
     def refusal(self, action_id: str) -> str | None:
@@ -177,6 +194,12 @@ class ScheduleScreen(ConsoleScreen):
             return create_bill_run_refusal(self.schedule)
         if action_id == "post":
             return self._post_target(item)[2]
+        if action_id in {"unpost", "cancel_invoice", "reverse"}:
+            return self._document_target(action_id, item)[2]
+        if action_id == "mark":
+            return self._mark_target(item)[1]
+        if action_id == "post_marked":
+            return None if self.marked else "nothing is marked: space marks an invoice"
         if action_id == "open_credit_memo":
             return (
                 None
@@ -247,8 +270,14 @@ class ScheduleScreen(ConsoleScreen):
             ]
         )
         table = self.table
+        self._prune_marks(schedule)
         rows = [
-            (item.id, item_row(schedule, n, item, self.billing_app.read_only))
+            (
+                item.id,
+                item_row(
+                    schedule, n, item, self.billing_app.read_only, marked=item.id in self.marked
+                ),
+            )
             for n, item in enumerate(schedule.schedule_items, 1)
         ]
         same_rows = [str(k.value) for k in table.rows] == [key for key, _ in rows]
@@ -267,15 +296,24 @@ class ScheduleScreen(ConsoleScreen):
                 table.add_row(*values, key=key)
             if rows:
                 table.move_cursor(row=min(max(row, 0), len(rows) - 1), animate=False)
+        if self.focus_item_id is not None:
+            index = next(
+                (n for n, i in enumerate(schedule.schedule_items) if i.id == self.focus_item_id),
+                None,
+            )
+            self.focus_item_id = None
+            if index is not None:
+                table.move_cursor(row=index, animate=False)
         self.refresh_bindings()
 
     def _redraw_row(self, item: ScheduleItem) -> None:
         if self.schedule is None:
             return
         n = next(i for i, it in enumerate(self.schedule.schedule_items, 1) if it.id == item.id)
-        for (_, key), value in zip(
-            ITEM_COLUMNS, item_row(self.schedule, n, item, self.billing_app.read_only), strict=True
-        ):
+        values = item_row(
+            self.schedule, n, item, self.billing_app.read_only, marked=item.id in self.marked
+        )
+        for (_, key), value in zip(ITEM_COLUMNS, values, strict=True):
             self.table.update_cell(item.id, key, value, update_width=True)
 
     def _executing(self) -> list[ScheduleItem]:
@@ -304,6 +342,8 @@ class ScheduleScreen(ConsoleScreen):
             )
         else:
             parts.append(f"{len(self.schedule.schedule_items) if self.schedule else 0} items")
+        if self.marked:
+            parts.append(f"{len(self.marked)} marked: M posts them")
         parts.append(f"updated {self.billing_app.clock().strftime('%H:%M:%S')}")
         self.query_one("#status", Static).update(" · ".join(parts))
 
@@ -555,12 +595,135 @@ class ScheduleScreen(ConsoleScreen):
         if reason is not None:
             app.refuse("post", self._obj(item), reason)
             return
-        request_post(
+        request_document_action(
             app,
+            "post",
             "invoice" if kind == "invoice" else "credit_memo",
             key,
             lambda _doc: self.reload(quiet=True),
         )
+
+    def _document_target(
+        self, action_id: str, item: ScheduleItem | None
+    ) -> tuple[str, str, str | None]:
+        """(kind, key, refusal) for ``u`` / ``x`` / ``v`` on this row."""
+        if item is None:
+            return "invoice", "", "put the cursor on a schedule item first"
+        inv_ref = item.invoice_id or item.invoice_number
+        inv_number = item.invoice_number or inv_ref
+        memo_ref = item.credit_memo_id or item.credit_memo_number
+        if action_id == "unpost":
+            if inv_ref and item.invoice_status is DocumentStatus.POSTED:
+                return "invoice", inv_ref, None
+            if memo_ref and item.credit_memo_status is DocumentStatus.POSTED:
+                return "credit_memo", memo_ref, None
+            if inv_ref:
+                return (
+                    "invoice",
+                    inv_ref,
+                    unpost_refusal("invoice", inv_number, item.invoice_status),
+                )
+            if memo_ref:
+                number = item.credit_memo_number or memo_ref
+                return (
+                    "credit_memo",
+                    memo_ref,
+                    unpost_refusal("credit memo", number, item.credit_memo_status),
+                )
+        elif inv_ref:
+            if action_id == "cancel_invoice":
+                return "invoice", inv_ref, cancel_invoice_refusal(inv_number, item.invoice_status)
+            return "invoice", inv_ref, reverse_refusal(inv_number, item.invoice_status)
+        label = item_label(self.schedule, item) if self.schedule else "this item"
+        return "invoice", "", f"{label} has no invoice"
+
+    def _row_document_action(self, action_id: str) -> None:
+        app = self.billing_app
+        item = self.current_item()
+        kind, key, reason = self._document_target(action_id, item)
+        if app.refuse_read_only(action_id, key or self._obj(item)):
+            return
+        if reason is not None:
+            app.refuse(action_id, self._obj(item), reason)
+            return
+        request_document_action(
+            app,
+            action_id,
+            "invoice" if kind == "invoice" else "credit_memo",
+            key,
+            lambda _doc: self.reload(quiet=True),
+        )
+
+    def action_unpost(self) -> None:
+        self._row_document_action("unpost")
+
+    def action_cancel_invoice(self) -> None:
+        self._row_document_action("cancel_invoice")
+
+    def action_reverse(self) -> None:
+        self._row_document_action("reverse")
+
+    # ------------------------------------------------------------------ marks and bulk post
+
+    def _mark_target(self, item: ScheduleItem | None) -> tuple[Marked | None, str | None]:
+        if item is None:
+            return None, "put the cursor on a schedule item first"
+        ref = item.invoice_id or item.invoice_number
+        if not ref:
+            label = item_label(self.schedule, item) if self.schedule else "this item"
+            if item.credit_memo_id or item.credit_memo_number:
+                return (
+                    None,
+                    f"{label} has a credit memo only: bulk post takes invoices (p posts it)",
+                )
+            return None, f"{label} has no invoice to mark"
+        currency = self.schedule.currency if self.schedule else None
+        marked = Marked(
+            ref, item.invoice_number or ref, item.invoice_status, item.actual_amount, currency
+        )
+        return marked, None
+
+    def _prune_marks(self, schedule: InvoiceSchedule) -> None:
+        """Drop marks whose row no longer carries the marked invoice (canceled, regenerated)."""
+        for item_id, marked in list(self.marked.items()):
+            item = schedule.item(item_id)
+            if item is None or marked.key not in {item.invoice_id, item.invoice_number}:
+                del self.marked[item_id]
+            else:  # keep what the row shows now, for the dialog's Draft count
+                self.marked[item_id] = Marked(
+                    marked.key,
+                    marked.number,
+                    item.invoice_status,
+                    item.actual_amount,
+                    marked.currency,
+                )
+
+    def action_mark(self) -> None:
+        app = self.billing_app
+        item = self.current_item()
+        if app.refuse_read_only("mark", self._obj(item)):
+            return
+        marked, reason = self._mark_target(item)
+        if reason is not None or marked is None or item is None:
+            app.refuse("mark", self._obj(item), reason or "nothing to mark")
+            return
+        if item.id in self.marked:
+            del self.marked[item.id]
+        else:
+            self.marked[item.id] = marked
+        self._redraw_row(item)
+        self._show_status()
+        self.refresh_bindings()
+        row = self.table.cursor_row
+        if row < self.table.row_count - 1:
+            self.table.move_cursor(row=row + 1)
+
+    def action_post_marked(self) -> None:
+        def done(results: list[PostResult]) -> None:
+            self.marked.clear()
+            self.reload(quiet=True)
+
+        request_bulk_post(self.billing_app, list(self.marked.values()), done)
 
     @on(DataTable.RowSelected, "#items")
     def _open_row(self, event: DataTable.RowSelected) -> None:

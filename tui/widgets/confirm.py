@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+
+from tui import actions
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -30,10 +34,8 @@ class ConfirmDialog(ModalScreen[bool]):
     ConfirmDialog Button { margin-left: 2; }
     """
 
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm_yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm_no"),
-    ]
+    #: ``confirm_yes`` (y) and ``confirm_no`` (n, escape) from the registry: remappable
+    BINDINGS: ClassVar[list[Binding]] = actions.bindings_for(actions.DIALOG)  # type: ignore[assignment]
 
     def __init__(self, title: str, body: str, environment: str, confirm_label: str) -> None:
         super().__init__()

@@ -87,6 +87,7 @@ class Store:
         self.subscription_version: dict[str, int] = {}  # latest version written by an order
         self.schedules: dict[str, InvoiceSchedule] = {}
         self.schedule_by_number: dict[str, str] = {}
+        self.schedule_numbers: dict[str, str] = {}  # schedule id -> number (order views)
         self.schedule_ids: list[str] = []  # ascending schedule number
         self.schedules_by_order: dict[str, list[str]] = {}  # order number -> schedule ids
         self.schedules_by_account: dict[str, list[str]] = {}  # account id -> schedule ids
@@ -173,6 +174,7 @@ class Store:
     def add_schedule(self, schedule: InvoiceSchedule, extra: ScheduleExtra) -> None:
         self.schedules[schedule.id] = schedule
         self.schedule_by_number[schedule.number] = schedule.id
+        self.schedule_numbers[schedule.id] = schedule.number
         self.schedule_ids.append(schedule.id)
         self.schedule_extra[schedule.id] = extra
         self.schedules_by_account.setdefault(schedule.account_id, []).append(schedule.id)
@@ -215,6 +217,7 @@ class Store:
         self.due.pop(schedule.id, None)
         del self.schedules[schedule.id]
         del self.schedule_by_number[schedule.number]
+        self.schedule_numbers.pop(schedule.id, None)
         self.schedule_ids.remove(schedule.id)
         del self.schedule_extra[schedule.id]
         self.schedule_charges.pop(schedule.id, None)

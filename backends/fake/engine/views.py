@@ -77,8 +77,8 @@ def order_view(core: Core, order: Order) -> Order:
     if number in st.account_by_number:  # indexes, not the account: it may be costly to read
         view.account_id = st.account_by_number[number]
         view.account_name = st.account_names[number]
-    schedule = st.schedules.get(order.invoice_schedule_id) if order.invoice_schedule_id else None
-    view.invoice_schedule_number = schedule.number if schedule is not None else None
+    sid = order.invoice_schedule_id
+    view.invoice_schedule_number = st.schedule_numbers.get(sid) if sid else None
     return view
 
 
