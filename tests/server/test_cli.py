@@ -30,8 +30,8 @@ def test_bad_arguments_are_one_line_and_status_2(
     bad.write_text("{")
     assert server_cli.main(["--port", "0", "--state", str(bad)]) == 2
     assert "not valid JSON" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        server_cli.main(["--seed", "nope"])
+    assert server_cli.main(["--port", "0", "--seed", "nope"]) == 2
+    assert "Unknown seed 'nope'" in capsys.readouterr().err
     assert server_cli.main(["--client-secret-env", "BTUI_SURELY_UNSET_VAR"]) == 2
 
 
@@ -67,3 +67,15 @@ async def test_the_cli_serves_on_loopback_and_saves_on_shutdown(tmp_path: Path) 
         prepared.server.should_exit = True
         thread.join(timeout=10)
     assert state.exists() and "fake-demo-client" in state.read_text()
+
+
+async def test_a_generated_seed_gives_each_tenant_a_large_tenant_at_once() -> None:
+    from backends.fake.server.tenants import TenantRegistry
+
+    registry = TenantRegistry(seed="generated:5000")
+    first = registry.get("tenant-a").backend
+    second = registry.get("tenant-b").backend
+    page = await first.list_orders(search="O-00005000")
+    assert [o.order_number for o in page.items] == ["O-00005000"]
+    await first.pause_invoice_schedule("IS-00000001")
+    assert (await second.get_invoice_schedule("IS-00000001")).status.value != "Paused"

@@ -32,7 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 = any)")
-    parser.add_argument("--seed", default="demo", choices=("demo", "empty"), help="seed tenant")
+    parser.add_argument(
+        "--seed",
+        default="demo",
+        help="seed tenant: demo (default), empty, or generated:N (N generated orders)",
+    )
     parser.add_argument("--state", type=Path, metavar="FILE", help="load from and save to FILE")
     parser.add_argument(
         "--progression",

@@ -50,12 +50,26 @@ SEEDS = ("demo", "empty")
 Progression = Literal["manual", "realtime"]
 
 
+def _generated_size(seed: str) -> int | None:
+    """``generated:100000`` (or ``generated:100_000``) -> 100000; None for other seeds."""
+    prefix, _, count = seed.partition(":")
+    digits = count.replace("_", "")
+    if prefix == "generated" and digits.isdigit() and int(digits) > 0:
+        return int(digits)
+    return None
+
+
 def _seed_engine(seed: str) -> Engine:
     if seed == "demo":
         return seeds.demo()
     if seed == "empty":
         return seeds.empty()
-    raise ValidationError(f"Unknown seed {seed!r}: choose one of {', '.join(SEEDS)}")
+    size = _generated_size(seed)
+    if size is not None:
+        from backends.fake.generated import generated
+
+        return generated(size)
+    raise ValidationError(f"Unknown seed {seed!r}: choose one of {', '.join(SEEDS)} or generated:N")
 
 
 @dataclass
@@ -133,6 +147,10 @@ class TenantRegistry:
     # ----------------------------------------------------------------- tenants
 
     def _fresh_engine(self) -> Engine:
+        if _generated_size(self.seed) is not None:
+            # a generated tenant builds its orders lazily from the seed in milliseconds;
+            # exporting it would build every order (gigabytes at 100,000)
+            return _seed_engine(self.seed)
         if self._seed_state is None:
             self._seed_state = jsoncodec.to_jsonable(_seed_engine(self.seed).export_state())
         return Engine.import_state(self._seed_state)
