@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
 from textual.widgets import DataTable
-from tui_helpers import demo_backend, make_app, messages, settle
+from tui_helpers import Spy, demo_backend, make_app, messages, open_schedule, settle
 
 from backends.errors import BusinessRuleError, NotFoundError
 from backends.models import DocumentStatus, InvoiceScheduleStatus, ScheduleItemStatus
@@ -18,33 +17,6 @@ from tui.screens.schedule import ScheduleScreen
 from tui.widgets.confirm import ConfirmDialog
 
 DANGEROUS_KEYS = {"g", "p", "z", "b", "t"}
-
-
-class Spy:
-    """Count calls of one backend method; optionally hold them at a gate."""
-
-    def __init__(self, backend: Any, name: str, *, gated: bool = False) -> None:
-        self.calls: list[tuple[Any, ...]] = []
-        self.gate = asyncio.Event()
-        if not gated:
-            self.gate.set()
-        original = getattr(backend, name)
-
-        async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            self.calls.append(args)
-            await self.gate.wait()
-            return await original(*args, **kwargs)
-
-        setattr(backend, name, wrapper)
-
-
-async def open_schedule(pilot: Any, key: str) -> ScheduleScreen:
-    await settle(pilot)
-    pilot.app.open_object("schedule", key)
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, ScheduleScreen) and screen.schedule is not None
-    return screen
 
 
 def row_cells(screen: ScheduleScreen, row: int) -> list[str]:

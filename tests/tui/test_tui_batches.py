@@ -3,13 +3,12 @@ unpost / cancel / reverse, the bill runs screen, multi-select and bulk post, inv
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from typing import Any
 
 import pytest
 from textual.widgets import DataTable
-from tui_helpers import demo_backend, make_app, messages, settle
+from tui_helpers import Spy, demo_backend, make_app, messages, open_schedule, settle
 
 from backends.errors import BusinessRuleError
 from backends.models import BillRunStatus, DocumentStatus, ScheduleItemStatus
@@ -21,35 +20,6 @@ from tui.screens.schedule import ScheduleScreen
 from tui.widgets.confirm import ConfirmDialog
 
 NEW_DANGEROUS_KEYS = {"u", "x", "v", "M"}
-
-
-class Spy:
-    """Count calls of one backend method; optionally hold them at a gate."""
-
-    def __init__(self, backend: Any, name: str, *, gated: bool = False) -> None:
-        self.calls: list[tuple[Any, ...]] = []
-        self.kwargs: list[dict[str, Any]] = []
-        self.gate = asyncio.Event()
-        if not gated:
-            self.gate.set()
-        original = getattr(backend, name)
-
-        async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            self.calls.append(args)
-            self.kwargs.append(kwargs)
-            await self.gate.wait()
-            return await original(*args, **kwargs)
-
-        setattr(backend, name, wrapper)
-
-
-async def open_schedule(pilot: Any, key: str) -> ScheduleScreen:
-    await settle(pilot)
-    pilot.app.open_object("schedule", key)
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, ScheduleScreen) and screen.schedule is not None
-    return screen
 
 
 async def open_bill_runs(pilot: Any) -> BillRunsScreen:

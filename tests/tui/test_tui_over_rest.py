@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import DataTable
-from tui_helpers import make_app, messages, settle
+from tui_helpers import make_app, messages, open_schedule, settle
 
 from backends.models import DocumentStatus, InvoiceScheduleStatus, ScheduleItemStatus
 from tests.server.factories import FakeServerBackend, rest_over_asgi_backend
@@ -41,15 +41,6 @@ async def backend() -> Any:
     built = rest_over_asgi_backend()
     yield built
     await built.aclose()
-
-
-async def open_schedule(pilot: Any, key: str) -> ScheduleScreen:
-    await settle(pilot)
-    pilot.app.open_object("schedule", key)
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, ScheduleScreen) and screen.schedule is not None
-    return screen
 
 
 def document_cell(screen: ScheduleScreen, row: int) -> str:

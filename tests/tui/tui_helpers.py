@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -64,6 +65,38 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+class Spy:
+    """Count calls of one backend method; optionally hold them at a gate."""
+
+    def __init__(self, backend: Any, name: str, *, gated: bool = False) -> None:
+        self.calls: list[tuple[Any, ...]] = []
+        self.kwargs: list[dict[str, Any]] = []
+        self.gate = asyncio.Event()
+        if not gated:
+            self.gate.set()
+        original = getattr(backend, name)
+
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            self.calls.append(args)
+            self.kwargs.append(kwargs)
+            await self.gate.wait()
+            return await original(*args, **kwargs)
+
+        setattr(backend, name, wrapper)
+
+
+async def open_schedule(pilot: Any, key: str) -> Any:
+    """Open a schedule by number and wait until it has loaded."""
+    from tui.screens.schedule import ScheduleScreen
+
+    await settle(pilot)
+    pilot.app.open_object("schedule", key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ScheduleScreen) and screen.schedule is not None
+    return screen
 
 
 def messages(app: BillingApp) -> list[str]:
