@@ -1,5 +1,5 @@
-"""Command line: ``billing-tui [--profile NAME] [--read-only] [--backend fake|rest] [--base-url URL]``
-and ``billing-tui config path|example``.
+"""Command line: ``billing-tui [--profile NAME] [--read-only] [--backend fake|rest] [--base-url URL]
+[--client-id ID]`` and ``billing-tui config path|example``.
 
 No secret is ever taken on the command line: a REST profile names the environment variable or the
 0600 file that holds it. Every problem before the console starts (a malformed config, an unknown
@@ -37,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--backend", choices=("fake", "rest"), help="override the profile's backend"
     )
     parser.add_argument("--base-url", metavar="URL", help="override the profile's REST base URL")
+    parser.add_argument(
+        "--client-id",
+        metavar="ID",
+        help="override the profile's REST client id (not a secret; the secret comes from "
+        "$ZUORA_CLIENT_SECRET or the profile's client_secret_env / client_secret_file)",
+    )
     return parser
 
 
@@ -54,7 +60,8 @@ def _config_command(argv: Sequence[str]) -> int:
 
 
 def resolve_profile(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """The profile to run: config profile, then ``--backend``/``--base-url``/``--read-only``."""
+    """The profile to run: config profile, then ``--backend``/``--base-url``/``--client-id``/
+    ``--read-only``."""
     from dataclasses import replace
 
     from backends.profile import BackendProfile
@@ -66,6 +73,8 @@ def resolve_profile(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         updates["backend"] = args.backend
     if args.base_url:
         updates["base_url"] = args.base_url
+    if args.client_id:
+        updates["client_id"] = args.client_id
     if updates:
         backend = BackendProfile(**{**profile.backend.model_dump(), **updates})
         profile = replace(profile, backend=backend)

@@ -70,6 +70,7 @@ items' invoice numbers come from the schedule list's expansion.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -157,6 +158,10 @@ def _filter_value(value: str) -> str:
     return text
 
 
+#: Where ``from_profile`` finds the client id when the profile has none (it is not a secret).
+CLIENT_ID_ENV = "ZUORA_CLIENT_ID"
+
+
 def _q(key: str) -> str:
     """A key as one path segment: ``../`` or ``?`` in a key can never reach another endpoint."""
     if not key or not key.strip():
@@ -228,17 +233,20 @@ class RestBackend:
 
     @classmethod
     def from_profile(cls, profile: BackendProfile) -> RestBackend:
-        """Build from a console profile: ``environment`` or ``base_url``; the secret from the
-        profile's environment variable or 0600 file."""
+        """Build from a console profile: ``environment`` or ``base_url``; the client id from
+        the profile, else ``$ZUORA_CLIENT_ID``; the secret from the profile's environment
+        variable or 0600 file."""
         base_url = resolve_base_url(profile.environment, profile.base_url)
-        if not profile.client_id:
+        client_id = profile.client_id or os.environ.get(CLIENT_ID_ENV, "").strip()
+        if not client_id:
             raise ValidationError(
-                f"profile {profile.name!r} needs a client_id for the REST backend"
+                f"profile {profile.name!r} needs a client_id for the REST backend: set "
+                f"client_id in the profile, pass --client-id, or set ${CLIENT_ID_ENV}"
             )
         secret = read_client_secret(profile.client_secret_env, profile.client_secret_file)
         return cls(
             base_url,
-            client_id=profile.client_id,
+            client_id=client_id,
             client_secret=secret,
             zuora_version=profile.zuora_version,
             timeout=profile.timeout,

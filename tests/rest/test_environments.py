@@ -128,8 +128,19 @@ async def test_from_profile_with_base_url_and_secret_file(tmp_path: Path) -> Non
 
 def test_from_profile_without_client_id(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZUORA_CLIENT_SECRET", SECRET)
-    with pytest.raises(ValidationError, match="client_id"):
+    monkeypatch.delenv("ZUORA_CLIENT_ID", raising=False)
+    with pytest.raises(ValidationError, match=r"client_id.*--client-id.*ZUORA_CLIENT_ID"):
         RestBackend.from_profile(BackendProfile(backend="rest", environment="us-sandbox"))
+
+
+async def test_from_profile_takes_the_client_id_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ZUORA_CLIENT_SECRET", SECRET)
+    monkeypatch.setenv("ZUORA_CLIENT_ID", CLIENT_ID)
+    backend = RestBackend.from_profile(BackendProfile(backend="rest", environment="us-sandbox"))
+    assert isinstance(backend, RestBackend)
+    await backend.aclose()
 
 
 def test_from_profile_without_secret(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -145,4 +145,24 @@ def test_rest_backend_import_failure_exits_2(
 
 def test_no_secret_option_on_the_command_line() -> None:
     options = {a for action in build_parser()._actions for a in action.option_strings}
-    assert options == {"-h", "--help", "--profile", "--read-only", "--backend", "--base-url"}
+    assert options == {
+        "-h",
+        "--help",
+        "--profile",
+        "--read-only",
+        "--backend",
+        "--base-url",
+        "--client-id",  # an id, not a secret: the secret only from the environment or a file
+    }
+
+
+def test_command_line_overrides_the_profile() -> None:
+    from tui.cli import resolve_profile
+
+    args = build_parser().parse_args(
+        ["--backend", "rest", "--base-url", "http://127.0.0.1:8080", "--client-id", "fake-demo"]
+    )
+    profile = resolve_profile(args)
+    assert profile.backend.backend == "rest"
+    assert profile.backend.base_url == "http://127.0.0.1:8080"
+    assert profile.backend.client_id == "fake-demo"

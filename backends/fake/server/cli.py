@@ -87,7 +87,8 @@ def banner(host: str, port: int, client_id: str, secret: str, seed: str, state: 
         f'    base_url = "{url}"',
         f'    client_id = "{client_id}"',
         '    client_secret_env = "ZUORA_CLIENT_SECRET"',
-        f"  then: ZUORA_CLIENT_SECRET={secret} billing-tui --backend rest --base-url {url}",
+        f"  then: ZUORA_CLIENT_SECRET={secret} billing-tui --backend rest --base-url {url}"
+        f" --client-id {client_id}",
         f"  control plane: {url}/_fake/health",
         f"  state: {state} (saved on shutdown and on POST /_fake/state/save)"
         if state
