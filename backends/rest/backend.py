@@ -5,7 +5,9 @@ Requests per method (warm caches; "OQ" is Object Query):
 ==============================  =============================================================
 method                          requests
 ==============================  =============================================================
-list_orders()                   1  ``GET /v1/orders?page=&pageSize=`` (≤ 40 a page)
+list_orders()                   1  ``GET /v1/orders?page=&pageSize=`` (≤ 40 a page), +1
+                                   ``GET /object-query/accounts?filter[]=accountnumber.IN:[…]``
+                                   when the page names accounts not seen yet (for their names)
 list_orders(search="O-…")       1  ``GET /v1/orders/{n}?getAccountDetails=true``
 list_orders(search=ACCOUNT_NO)  1  ``GET /v1/orders/invoiceOwner/{n}``; if that finds nothing,
                                    the name search below
@@ -422,15 +424,38 @@ class RestBackend:
         endpoint = f"GET {path}"
         data = await self._get(path, params)
         rows = require(data, "orders", list, endpoint)
-        orders = []
+        parsed = []
         for i, row in enumerate(rows):
             if not isinstance(row, dict):
                 raise malformed(endpoint, f"field orders[{i}] should be an object")
             order = parse_model(Order, convert.v1_order(row), endpoint, what=f"orders[{i}]")
             self._remember_order(order)
-            orders.append(self._derive_order(order))
+            parsed.append(order)
+        await self._learn_accounts({o.existing_account_number for o in parsed})
+        orders = [self._derive_order(order) for order in parsed]
         # Kept in Zuora's order: sorting within a page would contradict the next page.
         return Page(items=orders, next_cursor=v1_cursor(kind, path, data.get("nextPage")))
+
+    async def _learn_accounts(self, numbers: set[str]) -> None:
+        """v1 orders name their account by number only; the console shows its name. Ask for
+        the accounts of a page this session has not seen in one Object Query
+        (``accountnumber.IN:[…]``), so a page costs at most one request more, never one per row.
+        """
+        unknown = sorted(
+            n for n in numbers if n and (n not in self._accounts or not self._accounts[n][1])
+        )
+        if not unknown:
+            return
+        try:
+            wanted = ",".join(_filter_value(n) for n in unknown)
+        except ValidationError:
+            return  # an odd account number: leave the names out rather than fail the list
+        endpoint = "GET /object-query/accounts"
+        for i, row in enumerate(
+            await self._oq_all("/object-query/accounts", [f"accountnumber.IN:[{wanted}]"])
+        ):
+            account = parse_model(Account, convert.oq_account(row), endpoint, what=f"data[{i}]")
+            self._remember_account(account.account_number, account.id, account.name)
 
     async def _orders_by_account_name(self, term: str, page_size: int) -> Page[Order]:
         endpoint = "GET /object-query/accounts"

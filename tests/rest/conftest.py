@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
+from zuora_samples import oq_account
 
 from backends import jsoncodec
 from backends.errors import BackendError
@@ -110,6 +111,11 @@ def clock() -> FakeClock:
 def router() -> Iterator[respx.MockRouter]:
     with respx.mock(base_url=BASE, assert_all_called=False, assert_all_mocked=True) as mock:
         mock.post("/oauth/token", name="token").mock(return_value=json_response(token_body()))
+        # The account-name lookup an orders page makes for accounts it has not seen: the
+        # sample tenant's one account. Tests that care about it assert on it by name.
+        mock.get(url__regex=r"/object-query/accounts\?.*accountnumber\.IN", name="accounts").mock(
+            return_value=json_response({"data": [oq_account()]})
+        )
         yield mock
 
 
@@ -132,5 +138,11 @@ async def backend(router: respx.MockRouter, clock: FakeClock) -> AsyncIterator[R
 
 
 def api_calls(router: respx.MockRouter) -> list[httpx.Request]:
-    """Requests other than the token request, in order."""
-    return [call.request for call in router.calls if call.request.url.path != "/oauth/token"]
+    """Requests other than the token request and the orders page's account-name lookup
+    (both asserted where they matter), in order."""
+    return [
+        call.request
+        for call in router.calls
+        if call.request.url.path != "/oauth/token"
+        and "accountnumber.IN" not in str(call.request.url.params)
+    ]

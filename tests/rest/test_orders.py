@@ -61,8 +61,16 @@ async def test_list_orders_first_page(backend: RestBackend, router: respx.MockRo
     assert dict(route.calls.last.request.url.params) == {"page": "1", "pageSize": "40"}
     assert [o.order_number for o in page.items] == ["O-1", "O-2"]  # Zuora's order, kept
     assert page.next_cursor is None
-    assert page.items[0].account_id is None  # not known yet, and not fetched per row
+    # the page's unseen accounts are looked up once, for the whole page, not per row
+    assert (page.items[0].account_id, page.items[0].account_name) == (ACCOUNT_ID, "Acme Corp")
+    lookup = router["accounts"]
+    assert lookup.call_count == 1
+    assert lookup.calls.last.request.url.params.get_list("filter[]") == [
+        f"accountnumber.IN:[{ACCOUNT_NUMBER}]"
+    ]
     assert len(api_calls(router)) == 1
+    await backend.list_orders()
+    assert lookup.call_count == 1  # known now: no second lookup
 
 
 async def test_list_orders_fills_accounts_already_known(

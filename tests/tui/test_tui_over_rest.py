@@ -168,3 +168,15 @@ def _objects(engine: Any, kind: str) -> list[dict[str, Any]]:
 
     walk(engine)
     return found
+
+
+async def test_order_screen_names_the_latest_schedule_when_rest_gives_only_its_id(
+    backend: FakeServerBackend,
+) -> None:
+    from tui.screens.order import _latest_schedule_number
+
+    order = await backend.get_order("O-00000001")
+    schedules = (await backend.list_invoice_schedules(order_number="O-00000001")).items
+    assert order.invoice_schedule_id and order.invoice_schedule_number is None
+    assert _latest_schedule_number(order, schedules) == "IS-00000001"
+    assert _latest_schedule_number(order, []) is None

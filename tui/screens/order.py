@@ -105,7 +105,7 @@ class OrderScreen(ConsoleScreen):
                 ("Category", order.category),
                 ("Account", account),
                 ("Currency", text_or_dash(order.currency)),
-                ("Invoice schedule", text_or_dash(order.invoice_schedule_number)),
+                ("Invoice schedule", text_or_dash(_latest_schedule_number(order, schedules))),
                 ("Description", text_or_dash(order.description)),
                 ("Created", stamp(order.created_date)),
                 ("Updated", stamp(order.updated_date)),
@@ -156,3 +156,11 @@ class OrderScreen(ConsoleScreen):
 
         if event.row_key.value is not None:
             self.app.push_screen(ScheduleScreen(str(event.row_key.value)))
+
+
+def _latest_schedule_number(order: Order, schedules: list[InvoiceSchedule]) -> str | None:
+    """The order's latest schedule by number: the backend may know only its id (Zuora's order
+    carries ``invoiceScheduleId``), and the schedules listed beside it name it."""
+    if order.invoice_schedule_number:
+        return order.invoice_schedule_number
+    return next((s.number for s in schedules if s.id == order.invoice_schedule_id), None)
