@@ -98,8 +98,13 @@ class _Builder:
                 orders=[order_number],
                 notes=notes,
                 schedule_items=[
-                    ScheduleItemInput(amount=amount, percentage=pct, run_date=run)
-                    for amount, pct, run in items
+                    ScheduleItemInput(
+                        name=f"Installment {i}/{len(items)}",
+                        amount=amount,
+                        percentage=pct,
+                        run_date=run,
+                    )
+                    for i, (amount, pct, run) in enumerate(items, start=1)
                 ],
             )
         )

@@ -464,7 +464,7 @@ async def test_invoice_lines_link_back_to_their_schedule_item() -> None:
         screen = app.screen
         assert isinstance(screen, InvoiceScreen) and len(screen.lines) == 1
         row = cells(screen, "#lines", 0)
-        assert row[3] == "600.00 USD" and row[5] == "IS-00000004 item 2"
+        assert row[3] == "600.00 USD" and row[5] == "IS-00000004 Installment 2/2"
         await pilot.press("s")
         await settle(pilot)
         schedule = app.screen
