@@ -9,7 +9,7 @@ failure is reported once.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +27,8 @@ class LogEntry:
     outcome: str  # ok | refused | error | cancelled
     result: str
     duration_ms: int
+    #: Zuora-Track-Id of each wire call the action made (REST only), to quote to Zuora support
+    track_ids: tuple[str, ...] = ()
 
 
 class ActionLog:
@@ -49,7 +51,13 @@ class ActionLog:
         self.listeners: list[Callable[[LogEntry], None]] = []
 
     def record(
-        self, action: str, obj: str, outcome: str, result: str, duration_s: float = 0.0
+        self,
+        action: str,
+        obj: str,
+        outcome: str,
+        result: str,
+        duration_s: float = 0.0,
+        track_ids: Sequence[str] = (),
     ) -> LogEntry:
         entry = LogEntry(
             time=self.clock().isoformat(timespec="seconds"),
@@ -60,6 +68,7 @@ class ActionLog:
             outcome=outcome,
             result=result,
             duration_ms=round(duration_s * 1000),
+            track_ids=tuple(track_ids),
         )
         self.entries.append(entry)
         self._append(entry)

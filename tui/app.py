@@ -24,6 +24,7 @@ from backends.base import Backend, FaultInjection, SimulatedClock
 from backends.errors import BackendError
 from backends.models import BackendInfo
 from backends.profile import BackendProfile
+from backends.tracing import collect_track_ids
 from tui import actions
 from tui.actionlog import ActionLog
 from tui.commands import BillingCommands
@@ -181,21 +182,32 @@ class BillingApp(App[int]):
         self.busy_count += 1
         started = self.timer()
         label = actions.by_id(action_id).label
-        try:
-            result = await call()
-        except BackendError as exc:
-            self.action_log.record(action_id, obj, "error", exc.detail, self.timer() - started)
-            self.notify(exc.detail, title=f"{label} failed: {obj}", severity="error", timeout=10)
-            return None
-        except Exception as exc:  # a backend bug must not take the console down
-            text = f"{type(exc).__name__}: {exc}"
-            self.action_log.record(action_id, obj, "error", text, self.timer() - started)
-            self.notify(text, title=f"{label} failed unexpectedly", severity="error", timeout=10)
-            return None
-        finally:
-            self.in_flight.discard(key)
-            self.busy_count -= 1
-        self.action_log.record(action_id, obj, "ok", describe(result), self.timer() - started)
+        with collect_track_ids() as track_ids:
+            try:
+                result = await call()
+            except BackendError as exc:
+                self.action_log.record(
+                    action_id, obj, "error", exc.detail, self.timer() - started, track_ids
+                )
+                self.notify(
+                    exc.detail, title=f"{label} failed: {obj}", severity="error", timeout=10
+                )
+                return None
+            except Exception as exc:  # a backend bug must not take the console down
+                text = f"{type(exc).__name__}: {exc}"
+                self.action_log.record(
+                    action_id, obj, "error", text, self.timer() - started, track_ids
+                )
+                self.notify(
+                    text, title=f"{label} failed unexpectedly", severity="error", timeout=10
+                )
+                return None
+            finally:
+                self.in_flight.discard(key)
+                self.busy_count -= 1
+        self.action_log.record(
+            action_id, obj, "ok", describe(result), self.timer() - started, track_ids
+        )
         return result
 
     def remember_bill_run(self, number: str, bill_run_id: str) -> None:

@@ -45,6 +45,7 @@ from backends.errors import (
 from backends.rest import envelope
 from backends.rest.auth import TokenCache
 from backends.rest.secrets import Secret
+from backends.tracing import report_track_id
 
 __all__ = ["QueryParams", "RequestRecord", "Transport", "new_idempotency_key", "new_track_id"]
 
@@ -204,6 +205,8 @@ class Transport:
         repeatable: bool,
     ) -> Any:
         track_id = new_track_id()
+        if authenticated:  # the token call is plumbing, not one of the operator's calls
+            report_track_id(track_id)
         try:
             return await self._attempts(
                 method,

@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import respx
 from conftest import TOKEN, FakeClock, json_response, make_backend
-from zuora_samples import invoice, v1_error
+from zuora_samples import invoice, order, v1_error
 
 from backends.errors import NotFoundError
 from backends.rest import RequestRecord, RestBackend
@@ -158,3 +158,18 @@ async def test_plugs_into_an_asgi_app_through_transport(clock: FakeClock) -> Non
         assert backend.describe().host == "127.0.0.1"
     assert result.invoice_number == "INV00000001"
     assert seen == [("POST", "/oauth/token"), ("GET", "/v1/invoices/INV00000001")]
+
+
+async def test_each_logical_call_reports_its_track_id_for_the_action_log(
+    backend: RestBackend, router: respx.MockRouter
+) -> None:
+    from backends.tracing import collect_track_ids
+
+    route = router.get("/v1/orders/O-1").mock(
+        side_effect=[httpx.Response(503), json_response({"order": order("O-1"), "success": True})]
+    )
+    with collect_track_ids() as ids:
+        await backend.get_order("O-1")
+    sent = {call.request.headers["Zuora-Track-Id"] for call in route.calls}
+    assert len(sent) == 1  # the retry kept the call's track id
+    assert ids == list(sent)  # and the token call is not reported

@@ -113,6 +113,10 @@ async def test_console_walks_the_demo_over_rest(backend: FakeServerBackend) -> N
             m.startswith("Credit memo CM") and m.endswith("for 200.00 created") for m in said
         )
         assert app.screen.query_one("#items")  # still on a working screen
+        # every action names the Zuora-Track-Id of each wire call it made, for support
+        generate = next(e for e in app.action_log.entries if e.action == "generate")
+        assert generate.outcome == "ok" and generate.track_ids
+        assert all(t.startswith("btui-") for t in generate.track_ids)
     assert app.backend.describe().kind == "REST"
 
 
