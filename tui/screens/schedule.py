@@ -56,6 +56,11 @@ ITEM_COLUMNS = (
     ("Status", "status"),
     ("Billing Document", "document"),
 )
+#: Below this many columns (an 80-column ssh session) the items table leaves out "Actual
+#: amount", which equals the amount unless an order changed it, so that the Billing Document
+#: column, the one an operator acts on, stays on screen instead of scrolling off.
+NARROW_WIDTH = 100
+NARROW_COLUMNS = tuple(c for c in ITEM_COLUMNS if c[1] != "actual")
 
 
 @dataclass
@@ -134,6 +139,8 @@ class ScheduleScreen(ConsoleScreen):
         self.watching = False
         self.poll_failing = False
         self.updated: str = ""
+        #: the item columns shown, chosen by the terminal's width when the screen mounts
+        self.columns: tuple[tuple[str, str], ...] = ITEM_COLUMNS
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -151,7 +158,8 @@ class ScheduleScreen(ConsoleScreen):
         return self.query_one("#items", DataTable)
 
     def on_mount(self) -> None:
-        for label, key in ITEM_COLUMNS:
+        self.columns = NARROW_COLUMNS if self.app.size.width < NARROW_WIDTH else ITEM_COLUMNS
+        for label, key in self.columns:
             self.table.add_column(label, key=key)
         self.table.focus()
         interval = self.billing_app.profile.poll_interval
@@ -271,11 +279,24 @@ class ScheduleScreen(ConsoleScreen):
         )
         table = self.table
         self._prune_marks(schedule)
+        shown = {key for _, key in self.columns}
         rows = [
             (
                 item.id,
-                item_row(
-                    schedule, n, item, self.billing_app.read_only, marked=item.id in self.marked
+                tuple(
+                    value
+                    for (_, key), value in zip(
+                        ITEM_COLUMNS,
+                        item_row(
+                            schedule,
+                            n,
+                            item,
+                            self.billing_app.read_only,
+                            marked=item.id in self.marked,
+                        ),
+                        strict=True,
+                    )
+                    if key in shown
                 ),
             )
             for n, item in enumerate(schedule.schedule_items, 1)
@@ -284,7 +305,7 @@ class ScheduleScreen(ConsoleScreen):
         if same_rows:  # a poll: touch only the cells that changed (no flicker, no relayout)
             for key, values in rows:
                 old = table.get_row(key)
-                for (_, column), new, before in zip(ITEM_COLUMNS, values, old, strict=True):
+                for (_, column), new, before in zip(self.columns, values, old, strict=True):
                     if str(new) != str(before) or getattr(new, "style", None) != getattr(
                         before, "style", None
                     ):
@@ -313,8 +334,10 @@ class ScheduleScreen(ConsoleScreen):
         values = item_row(
             self.schedule, n, item, self.billing_app.read_only, marked=item.id in self.marked
         )
+        shown = {key for _, key in self.columns}
         for (_, key), value in zip(ITEM_COLUMNS, values, strict=True):
-            self.table.update_cell(item.id, key, value, update_width=True)
+            if key in shown:
+                self.table.update_cell(item.id, key, value, update_width=True)
 
     def _executing(self) -> list[ScheduleItem]:
         if self.schedule is None:
