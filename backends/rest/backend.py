@@ -8,6 +8,8 @@ method                          requests
 list_orders()                   1  ``GET /v1/orders?page=&pageSize=`` (≤ 40 a page), +1
                                    ``GET /object-query/accounts?filter[]=accountnumber.IN:[…]``
                                    when the page names accounts not seen yet (for their names)
+                                   and +1 ``GET /object-query/invoice-schedules?filter[]=id.IN:[…]``
+                                   for unseen schedule ids (for their numbers), both at once
 list_orders(search="O-…")       1  ``GET /v1/orders/{n}?getAccountDetails=true``
 list_orders(search=ACCOUNT_NO)  1  ``GET /v1/orders/invoiceOwner/{n}``; if that finds nothing,
                                    the name search below
@@ -431,7 +433,10 @@ class RestBackend:
             order = parse_model(Order, convert.v1_order(row), endpoint, what=f"orders[{i}]")
             self._remember_order(order)
             parsed.append(order)
-        await self._learn_accounts({o.existing_account_number for o in parsed})
+        await asyncio.gather(
+            self._learn_accounts({o.existing_account_number for o in parsed}),
+            self._learn_schedule_numbers({o.invoice_schedule_id for o in parsed} - {None}),
+        )
         orders = [self._derive_order(order) for order in parsed]
         # Kept in Zuora's order: sorting within a page would contradict the next page.
         return Page(items=orders, next_cursor=v1_cursor(kind, path, data.get("nextPage")))
@@ -456,6 +461,21 @@ class RestBackend:
         ):
             account = parse_model(Account, convert.oq_account(row), endpoint, what=f"data[{i}]")
             self._remember_account(account.account_number, account.id, account.name)
+
+    async def _learn_schedule_numbers(self, ids: set[str | None]) -> None:
+        """An order names its latest schedule by id; the orders list shows its number. Ask for
+        the page's unseen ones in one Object Query (``id.IN:[…]``, no expansions)."""
+        unknown = sorted(i for i in ids if i and i not in self._schedule_numbers)
+        if not unknown:
+            return
+        try:
+            wanted = ",".join(_filter_value(i) for i in unknown)
+        except ValidationError:
+            return
+        for row in await self._oq_all("/object-query/invoice-schedules", [f"id.IN:[{wanted}]"]):
+            schedule_id, number = row.get("id"), row.get("number")
+            if isinstance(schedule_id, str) and isinstance(number, str):
+                self._schedule_numbers[schedule_id] = number
 
     async def _orders_by_account_name(self, term: str, page_size: int) -> Page[Order]:
         endpoint = "GET /object-query/accounts"

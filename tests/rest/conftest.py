@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from zuora_samples import oq_account
+from zuora_samples import oq_account, oq_schedule_row
 
 from backends import jsoncodec
 from backends.errors import BackendError
@@ -116,6 +116,10 @@ def router() -> Iterator[respx.MockRouter]:
         mock.get(url__regex=r"/object-query/accounts\?.*accountnumber\.IN", name="accounts").mock(
             return_value=json_response({"data": [oq_account()]})
         )
+        # ... and the schedule-number lookup for the latest schedules its orders name
+        mock.get(url__regex=r"/object-query/invoice-schedules\?.*id\.IN", name="numbers").mock(
+            return_value=json_response({"data": [oq_schedule_row()]})
+        )
         yield mock
 
 
@@ -138,11 +142,15 @@ async def backend(router: respx.MockRouter, clock: FakeClock) -> AsyncIterator[R
 
 
 def api_calls(router: respx.MockRouter) -> list[httpx.Request]:
-    """Requests other than the token request and the orders page's account-name lookup
-    (both asserted where they matter), in order."""
+    """Requests other than the token request and the orders page's account-name and
+    schedule-number lookups (asserted where they matter), in order."""
     return [
         call.request
         for call in router.calls
         if call.request.url.path != "/oauth/token"
         and "accountnumber.IN" not in str(call.request.url.params)
+        and not (
+            call.request.url.path == "/object-query/invoice-schedules"
+            and "id.IN" in str(call.request.url.params)
+        )
     ]

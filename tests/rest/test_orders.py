@@ -85,7 +85,14 @@ async def test_list_orders_fills_accounts_already_known(
     await backend.get_order("O-1")
     page = await backend.list_orders()
     assert (page.items[0].account_id, page.items[0].account_name) == (ACCOUNT_ID, "Acme Corp")
-    assert page.items[0].invoice_schedule_number is None
+    assert router["accounts"].call_count == 0  # known from the order already read
+    # the latest schedule is named by id only: its number is asked for once for the page
+    assert page.items[0].invoice_schedule_number == "IS-00000004"
+    numbers = router["numbers"]
+    assert numbers.call_count == 1
+    assert numbers.calls.last.request.url.params.get_list("filter[]") == [f"id.IN:[{SCHEDULE_ID}]"]
+    await backend.list_orders()
+    assert numbers.call_count == 1  # known now
 
 
 async def test_search_by_order_number(backend: RestBackend, router: respx.MockRouter) -> None:
