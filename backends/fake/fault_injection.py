@@ -144,17 +144,16 @@ class FaultInjector:
         if not self.book.rules or name not in OPERATIONS:  # the clock and settle never fail
             return await call()
         method, operation = OPERATIONS[name]
-        rule = self.book.pick(method, "", operation, "before")
-        if rule is not None:
-            if rule.effect == "latency":
-                await asyncio.sleep(rule.latency_ms / 1000)
-            else:
-                raise error_for_rule(rule, operation)
+        await self._apply(method, operation, "before")
         result = await call()
-        after = self.book.pick(method, "", operation, "after")
-        if after is not None:
-            if after.effect == "latency":
-                await asyncio.sleep(after.latency_ms / 1000)
-            else:
-                raise error_for_rule(after, operation)
+        await self._apply(method, operation, "after")
         return result
+
+    async def _apply(self, method: str, operation: str, phase: str) -> None:
+        """Delay or fail as the rule picked for this phase says (if one is picked)."""
+        rule = self.book.pick(method, "", operation, phase)
+        if rule is None:
+            return
+        if rule.effect != "latency":
+            raise error_for_rule(rule, operation)
+        await asyncio.sleep(rule.latency_ms / 1000)

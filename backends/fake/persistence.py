@@ -16,13 +16,16 @@ from pathlib import Path
 from backends import jsoncodec
 from backends.fake.engine import Engine, StateError
 
-__all__ = ["load", "save"]
+__all__ = ["load", "save", "write_atomic"]
 
 
 def save(engine: Engine, path: Path | str) -> None:
-    target = Path(path)
+    write_atomic(Path(path), jsoncodec.dumps(engine.export_state(), indent=1) + "\n")
+
+
+def write_atomic(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` so that a crash leaves the old file or the new, never half."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = jsoncodec.dumps(engine.export_state(), indent=1) + "\n"
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

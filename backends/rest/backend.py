@@ -77,7 +77,7 @@ import asyncio
 import os
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -120,6 +120,7 @@ from backends.rest.envelope import (
 from backends.rest.environments import check_base_url, resolve_base_url
 from backends.rest.paging import (
     OQ_MAX_PAGE_SIZE,
+    V1_MAX_PAGE_SIZE,
     decode_cursor,
     oq_cursor,
     oq_page_size,
@@ -145,7 +146,7 @@ _SCHEDULE_EXPANDS = (
 _MIN_SCHEDULE_PAGE = 50
 #: Pages of an account's schedules read at most per call when filtering them by order.
 _MAX_ORDER_SCAN_PAGES = 10
-_V1_SCHEDULE_ITEMS_PAGE = 40
+_V1_SCHEDULE_ITEMS_PAGE = V1_MAX_PAGE_SIZE
 #: Zuora's bulk post takes at most 50 invoices (reference §7.4).
 BULK_POST_LIMIT = 50
 #: Pages of invoice items read at most (40 a page: 20,000 charges, Zuora's per-invoice limit).
@@ -160,6 +161,29 @@ def _filter_value(value: str) -> str:
     if not _SAFE_VALUE.fullmatch(text):
         raise ValidationError(f"{value!r} is not a valid key")
     return text
+
+
+def _oq_cursor_state(state: dict[str, Any]) -> tuple[list[str], int, str]:
+    """(filters, page size, token) of a decoded Object Query cursor, checked."""
+    filters, size, token = state.get("f"), state.get("n"), state.get("c")
+    if (
+        not isinstance(filters, list)
+        or not all(isinstance(f, str) for f in filters)
+        or not isinstance(size, int)
+        or not isinstance(token, str)
+    ):
+        raise ValidationError("invalid page cursor: start the list again")
+    return filters, size, token
+
+
+def _in_filter(field: str, values: Iterable[str | None]) -> str | None:
+    """``field.IN:[a,b]`` over the non-empty values, sorted; None when there are none, or when
+    one would not be a safe filter value (then the lookup is skipped, not the caller's call)."""
+    try:
+        wanted = [_filter_value(v) for v in sorted({v for v in values if v})]
+    except ValidationError:
+        return None
+    return f"{field}.IN:[{','.join(wanted)}]" if wanted else None
 
 
 #: Where ``from_profile`` finds the client id when the profile has none (it is not a secret).
@@ -408,17 +432,7 @@ class RestBackend:
             ):
                 raise ValidationError("invalid page cursor: start the list again")
             return await self._v1_orders_page(path, v1_request(state, path), kind)
-        filters = state.get("f")
-        size = state.get("n")
-        token = state.get("c")
-        if (
-            not isinstance(filters, list)
-            or not all(isinstance(f, str) for f in filters)
-            or not isinstance(size, int)
-            or not isinstance(token, str)
-        ):
-            raise ValidationError("invalid page cursor: start the list again")
-        return await self._oq_orders_page(filters, size, token)
+        return await self._oq_orders_page(*_oq_cursor_state(state))
 
     async def _v1_orders_page(
         self, path: str, params: list[tuple[str, str]], kind: str
@@ -435,7 +449,7 @@ class RestBackend:
             parsed.append(order)
         await asyncio.gather(
             self._learn_accounts({o.existing_account_number for o in parsed}),
-            self._learn_schedule_numbers({o.invoice_schedule_id for o in parsed} - {None}),
+            self._learn_schedule_numbers({o.invoice_schedule_id for o in parsed}),
         )
         orders = [self._derive_order(order) for order in parsed]
         # Kept in Zuora's order: sorting within a page would contradict the next page.
@@ -446,33 +460,24 @@ class RestBackend:
         the accounts of a page this session has not seen in one Object Query
         (``accountnumber.IN:[…]``), so a page costs at most one request more, never one per row.
         """
-        unknown = sorted(
-            n for n in numbers if n and (n not in self._accounts or not self._accounts[n][1])
+        wanted = _in_filter(
+            "accountnumber",
+            (n for n in numbers if n not in self._accounts or not self._accounts[n][1]),
         )
-        if not unknown:
+        if wanted is None:
             return
-        try:
-            wanted = ",".join(_filter_value(n) for n in unknown)
-        except ValidationError:
-            return  # an odd account number: leave the names out rather than fail the list
         endpoint = "GET /object-query/accounts"
-        for i, row in enumerate(
-            await self._oq_all("/object-query/accounts", [f"accountnumber.IN:[{wanted}]"])
-        ):
+        for i, row in enumerate(await self._oq_all("/object-query/accounts", [wanted])):
             account = parse_model(Account, convert.oq_account(row), endpoint, what=f"data[{i}]")
             self._remember_account(account.account_number, account.id, account.name)
 
     async def _learn_schedule_numbers(self, ids: set[str | None]) -> None:
         """An order names its latest schedule by id; the orders list shows its number. Ask for
         the page's unseen ones in one Object Query (``id.IN:[…]``, no expansions)."""
-        unknown = sorted(i for i in ids if i and i not in self._schedule_numbers)
-        if not unknown:
+        wanted = _in_filter("id", (i for i in ids if i not in self._schedule_numbers))
+        if wanted is None:
             return
-        try:
-            wanted = ",".join(_filter_value(i) for i in unknown)
-        except ValidationError:
-            return
-        for row in await self._oq_all("/object-query/invoice-schedules", [f"id.IN:[{wanted}]"]):
+        for row in await self._oq_all("/object-query/invoice-schedules", [wanted]):
             schedule_id, number = row.get("id"), row.get("number")
             if isinstance(schedule_id, str) and isinstance(number, str):
                 self._schedule_numbers[schedule_id] = number
@@ -601,21 +606,9 @@ class RestBackend:
         """
         if cursor is not None:
             state = decode_cursor(cursor, "schedules")
-            filters, order, latest, size, token = (
-                state.get("f"),
-                state.get("o"),
-                state.get("i"),
-                state.get("n"),
-                state.get("c"),
-            )
-            if (
-                not isinstance(filters, list)
-                or not all(isinstance(f, str) for f in filters)
-                or not isinstance(size, int)
-                or not isinstance(token, str)
-                or not isinstance(order, str | None)
-                or not isinstance(latest, str | None)
-            ):
+            filters, size, token = _oq_cursor_state(state)
+            order, latest = state.get("o"), state.get("i")
+            if not isinstance(order, str | None) or not isinstance(latest, str | None):
                 raise ValidationError("invalid page cursor: start the list again")
             return await self._schedules_page(filters, order, latest, size, token)
         filters = []
@@ -675,11 +668,11 @@ class RestBackend:
         and, when exactly 40 items arrive, for page 2 as well (merged by item id)."""
         path = f"/v1/invoice-schedules/{_q(key)}"
         schedule = await self._schedule_call(
-            "GET", path, params=[("page", "1"), ("pageSize", "40")]
+            "GET", path, params=[("page", "1"), ("pageSize", str(_V1_SCHEDULE_ITEMS_PAGE))]
         )
         if len(schedule.schedule_items) == _V1_SCHEDULE_ITEMS_PAGE:
             more = await self._schedule_call(
-                "GET", path, params=[("page", "2"), ("pageSize", "40")]
+                "GET", path, params=[("page", "2"), ("pageSize", str(_V1_SCHEDULE_ITEMS_PAGE))]
             )
             seen = {item.id for item in schedule.schedule_items}
             schedule.schedule_items.extend(i for i in more.schedule_items if i.id not in seen)
@@ -849,16 +842,7 @@ class RestBackend:
         every page, both at once) and the runs named in their ``sourceId`` are asked for with
         ``billingrunnumber.IN:[…]``: 3 requests or more instead of 1."""
         if cursor is not None:
-            state = decode_cursor(cursor, "bill-runs")
-            filters, size, token = state.get("f"), state.get("n"), state.get("c")
-            if (
-                not isinstance(filters, list)
-                or not all(isinstance(f, str) for f in filters)
-                or not isinstance(size, int)
-                or not isinstance(token, str)
-            ):
-                raise ValidationError("invalid page cursor: start the list again")
-            return await self._bill_runs_page(filters, size, token)
+            return await self._bill_runs_page(*_oq_cursor_state(decode_cursor(cursor, "bill-runs")))
         filters = []
         if status is not None:
             filters.append(f"status.EQ:{BillRunStatus(status).value}")
@@ -1157,7 +1141,7 @@ class RestBackend:
         items: list[InvoiceItem] = []
         page = 1
         while True:
-            data = await self._get(path, [("page", str(page)), ("pageSize", "40")])
+            data = await self._get(path, [("page", str(page)), ("pageSize", str(V1_MAX_PAGE_SIZE))])
             rows = require(data, "invoiceItems", list, endpoint)
             for i, row in enumerate(rows):
                 if not isinstance(row, dict):

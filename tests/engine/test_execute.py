@@ -13,6 +13,7 @@ from backends.models import (
     ChargeType,
     DocumentStatus,
     InvoiceScheduleStatus,
+    OrderActionType,
     ScheduleItemStatus,
 )
 
@@ -172,7 +173,10 @@ def test_cancellation_while_partially_processed_lowers_pending_items(blank: Engi
     blank.execute_invoice_schedule(schedule.number)
     blank.run_pending()
     sub = blank.get_order(order).subscriptions[0].subscription_number
-    blank.cancel_subscription(sub, date(2026, 10, 1))  # nine months: 900.00
+    cancelled = blank.cancel_subscription(sub, date(2026, 10, 1))  # nine months: 900.00
+    amended = cancelled.subscriptions[0]
+    assert (amended.subscription_number, amended.base_version, amended.new_version) == (sub, 1, 2)
+    assert amended.order_actions[0].type is OrderActionType.CANCEL_SUBSCRIPTION
     after = blank.get_invoice_schedule(schedule.number)
     assert after.schedule_items[1].amount == Decimal("600.00")
     assert after.schedule_items[1].actual_amount == Decimal("300.00")
@@ -188,7 +192,11 @@ def test_removed_product_below_billed_leaves_zero_items_and_a_credit(blank: Engi
     blank.execute_invoice_schedule(schedule.number)
     blank.run_pending()
     sub = blank.get_subscription(blank.get_order(order).subscriptions[0].subscription_number)
-    blank.remove_product(sub.subscription_number, sub.rate_plans[0].id, date(2026, 4, 1))
+    removed = blank.remove_product(
+        sub.subscription_number, sub.rate_plans[0].id, date(2026, 4, 1)
+    ).subscriptions[0]
+    assert (removed.base_version, removed.new_version) == (1, 2)
+    assert removed.order_actions[0].type is OrderActionType.REMOVE_PRODUCT
     mid = blank.get_invoice_schedule(schedule.number)
     assert mid.schedule_items[1].actual_amount == Decimal("0.00")
     blank.execute_invoice_schedule(schedule.number)

@@ -277,6 +277,14 @@ def reset_item(core: Core, doc_id: str) -> None:
     schedules.reprice(core, schedule)
 
 
+def _cancel(core: Core, doc: Invoice | CreditMemo) -> None:
+    """Cancel a Draft document: its schedule item goes back to Pending, its bill run re-counts."""
+    doc.status = DocumentStatus.CANCELED
+    doc.updated_date = core.clock.tick()
+    reset_item(core, doc.id)
+    sync_bill_run(core, doc.bill_run_id)
+
+
 def cancel_invoice(core: Core, key: str) -> Invoice:
     invoice = resolve_invoice(core, key)
     if invoice.status is not DocumentStatus.DRAFT:
@@ -284,10 +292,7 @@ def cancel_invoice(core: Core, key: str) -> Invoice:
             INVOICE,
             f"{invoice.invoice_number} is {invoice.status}: only a Draft invoice can be cancelled",
         )
-    invoice.status = DocumentStatus.CANCELED
-    invoice.updated_date = core.clock.tick()
-    reset_item(core, invoice.id)
-    sync_bill_run(core, invoice.bill_run_id)
+    _cancel(core, invoice)
     return invoice
 
 
@@ -309,10 +314,7 @@ def cancel_credit_memo(core: Core, key: str) -> CreditMemo:
             CREDIT_MEMO,
             f"{memo.number} is {memo.status}: only a Draft credit memo can be cancelled",
         )
-    memo.status = DocumentStatus.CANCELED
-    memo.updated_date = core.clock.tick()
-    reset_item(core, memo.id)
-    sync_bill_run(core, memo.bill_run_id)
+    _cancel(core, memo)
     return memo
 
 

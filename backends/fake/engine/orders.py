@@ -97,23 +97,21 @@ def _new_order(
     order_date: date | None,
     subscriptions: list[OrderSubscription],
     description: str | None,
-    category: str = "NewSales",
 ) -> Order:
     now = core.clock.tick()
-    order = Order(
+    return Order(
         id=core.ids.new_id(),
         order_number=core.ids.number("order"),
         order_date=order_date or core.clock.today,
         existing_account_number=account.account_number,
         status=OrderStatus.COMPLETED,
-        category=category,
+        category="NewSales",
         description=description,
         currency=account.currency,
         subscriptions=subscriptions,
         created_date=now,
         updated_date=now,
     )
-    return order
 
 
 def _action(core: Core, kind: OrderActionType, on: date, **extra: object) -> OrderAction:
@@ -244,6 +242,26 @@ def _reprice_billing(core: Core, charges: list[RatePlanCharge], effective: date)
             schedules.reprice(core, schedule, change_date=effective)
 
 
+def _amendment(
+    core: Core,
+    subscription: Subscription,
+    action: OrderAction,
+    order_date: date | None,
+    description: str | None,
+) -> Order:
+    """An order with one action on an existing subscription, which gets its next version."""
+    account = core.store.accounts[subscription.account_id]
+    version = _next_version(core, subscription)
+    amended = OrderSubscription(
+        subscription_number=subscription.subscription_number,
+        base_version=version - 1,
+        new_version=version,
+        subscription_owner_account_number=account.account_number,
+        order_actions=[action],
+    )
+    return _new_order(core, account, order_date, [amended], description)
+
+
 def cancel_subscription(
     core: Core,
     subscription_key: str,
@@ -263,29 +281,13 @@ def cancel_subscription(
             f"{subscription.subscription_number} starts on "
             f"{subscription.contract_effective_date}: it cannot be cancelled before that",
         )
-    account = core.store.accounts[subscription.account_id]
-    version = _next_version(core, subscription)
     action = _action(
         core,
         OrderActionType.CANCEL_SUBSCRIPTION,
         effective_date,
         cancellation_effective_date=effective_date,
     )
-    order = _new_order(
-        core,
-        account,
-        order_date,
-        [
-            OrderSubscription(
-                subscription_number=subscription.subscription_number,
-                base_version=version - 1,
-                new_version=version,
-                subscription_owner_account_number=account.account_number,
-                order_actions=[action],
-            )
-        ],
-        description,
-    )
+    order = _amendment(core, subscription, action, order_date, description)
     charges = [c for plan in subscription.rate_plans for c in plan.rate_plan_charges]
     _end_charges(charges, effective_date)
     subscription.status = SubscriptionStatus.CANCELLED
@@ -319,26 +321,10 @@ def remove_product(
         raise core.refuse.rule(
             SUBSCRIPTION, f"{subscription.subscription_number} is Cancelled: nothing to remove"
         )
-    account = core.store.accounts[subscription.account_id]
-    version = _next_version(core, subscription)
     action = _action(
         core, OrderActionType.REMOVE_PRODUCT, effective_date, rate_plan_id=rate_plan_id
     )
-    order = _new_order(
-        core,
-        account,
-        order_date,
-        [
-            OrderSubscription(
-                subscription_number=subscription.subscription_number,
-                base_version=version - 1,
-                new_version=version,
-                subscription_owner_account_number=account.account_number,
-                order_actions=[action],
-            )
-        ],
-        description,
-    )
+    order = _amendment(core, subscription, action, order_date, description)
     _end_charges(plan.rate_plan_charges, effective_date)
     plan.last_change_type = "Remove"
     core.store.add_order(order)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from backends.errors import BackendError, NotFoundError, ValidationError
 from backends.fake.backend import FakeBackend
@@ -49,6 +49,7 @@ from backends.models import (
     CreateInvoiceScheduleRequest,
     InvoiceSchedule,
     Order,
+    Page,
     SpecificSubscription,
     UpdateInvoiceScheduleRequest,
 )
@@ -108,6 +109,19 @@ def oq(body: Mapping[str, Any]) -> WireResponse:
     return WireResponse(200, body)
 
 
+def _v1_list(key: str, rows: list[Any], next_page: str | None) -> WireResponse:
+    """A v1 list page: ``nextPage`` only when there is one."""
+    body: dict[str, Any] = {key: rows}
+    if next_page is not None:
+        body["nextPage"] = next_page
+    return ok(body)
+
+
+def _oq_list(rows: Sequence[Mapping[str, Any]], next_page: str | None) -> WireResponse:
+    """An Object Query list page: ``nextPage`` only when there is one."""
+    return oq({"data": list(rows), **({"nextPage": next_page} if next_page else {})})
+
+
 def _empty_ok(call: Call, resource: int) -> None:
     """Endpoints that take no body accept none or ``{}``; any field is unknown (category 21)."""
     validate_body(EmptyBody, call.body, resource, allow_empty=True)
@@ -116,40 +130,35 @@ def _empty_ok(call: Call, resource: int) -> None:
 # --------------------------------------------------------------------------- engine reads
 
 
-async def all_orders(backend: FakeBackend) -> list[Order]:
-    found: list[Order] = []
+_T = TypeVar("_T")
+
+
+async def _drain(lister: Callable[..., Awaitable[Page[_T]]]) -> list[_T]:
+    """Every item of a cursor-paged backend list."""
+    found: list[_T] = []
     cursor: str | None = None
     while True:
-        page = await backend.list_orders(page_size=_ALL, cursor=cursor)
+        page = await lister(page_size=_ALL, cursor=cursor)
         found.extend(page.items)
         if page.next_cursor is None:
             return found
         cursor = page.next_cursor
+
+
+async def all_orders(backend: FakeBackend) -> list[Order]:
+    return await _drain(backend.list_orders)
 
 
 async def all_schedules(backend: FakeBackend) -> list[InvoiceSchedule]:
-    found: list[InvoiceSchedule] = []
-    cursor: str | None = None
-    while True:
-        page = await backend.list_invoice_schedules(page_size=_ALL, cursor=cursor)
-        found.extend(page.items)
-        if page.next_cursor is None:
-            return found
-        cursor = page.next_cursor
+    return await _drain(backend.list_invoice_schedules)
 
 
-async def all_accounts(backend: FakeBackend) -> list[Account]:
-    """Every account. The engine has no account list, so: the accounts its orders name."""
-    lister = getattr(backend.engine, "list_accounts", None)
-    if callable(lister):
-        listed = lister()
-        if isinstance(listed, list):
-            return [a for a in listed if isinstance(a, Account)]
-    numbers: list[str] = []
-    for order in await all_orders(backend):
-        if order.existing_account_number not in numbers:
-            numbers.append(order.existing_account_number)
-    return [await backend.get_account(n) for n in sorted(numbers)]
+async def all_bill_runs(backend: FakeBackend) -> list[BillRun]:
+    return await _drain(backend.list_bill_runs)
+
+
+def all_accounts(backend: FakeBackend) -> list[Account]:
+    return backend.engine.list_accounts()
 
 
 # --------------------------------------------------------------------------- orders
@@ -158,10 +167,7 @@ async def all_accounts(backend: FakeBackend) -> list[Account]:
 async def get_all_orders(call: Call) -> WireResponse:
     orders = await all_orders(call.backend)
     rows, next_page = v1_page(orders, call.query_map, call.url_of)
-    body: dict[str, Any] = {"orders": [shapes.v1_order(o) for o in rows]}
-    if next_page is not None:
-        body["nextPage"] = next_page
-    return ok(body)
+    return _v1_list("orders", [shapes.v1_order(o) for o in rows], next_page)
 
 
 async def get_orders_by_invoice_owner(call: Call) -> WireResponse:
@@ -172,10 +178,7 @@ async def get_orders_by_invoice_owner(call: Call) -> WireResponse:
         if o.existing_account_number == account.account_number
     ]
     rows, next_page = v1_page(orders, call.query_map, call.url_of)
-    body: dict[str, Any] = {"orders": [shapes.v1_order(o) for o in rows]}
-    if next_page is not None:
-        body["nextPage"] = next_page
-    return ok(body)
+    return _v1_list("orders", [shapes.v1_order(o) for o in rows], next_page)
 
 
 async def get_order(call: Call) -> WireResponse:
@@ -347,10 +350,7 @@ async def bulk_post_invoices(call: Call) -> WireResponse:
 async def get_invoice_items(call: Call) -> WireResponse:
     items = await call.backend.get_invoice_items(call.path_params["invoiceKey"])
     rows, next_page = v1_page(items, call.query_map, call.url_of)
-    body: dict[str, Any] = {"invoiceItems": [i.to_wire() for i in rows]}
-    if next_page is not None:
-        body["nextPage"] = next_page
-    return ok(body)
+    return _v1_list("invoiceItems", [i.to_wire() for i in rows], next_page)
 
 
 async def reverse_invoice(call: Call) -> WireResponse:
@@ -440,9 +440,9 @@ async def query_accounts(call: Call) -> WireResponse:
         expandable=(),
         default_sort=(("accountnumber", False),),
     )
-    rows = [shapes.oq_account(a) for a in await all_accounts(call.backend)]
+    rows = [shapes.oq_account(a) for a in all_accounts(call.backend)]
     page, next_page = oq_page(rows, query, _ACCOUNT_FIELDS)
-    return oq({"data": list(page), **({"nextPage": next_page} if next_page else {})})
+    return _oq_list(page, next_page)
 
 
 async def query_account(call: Call) -> WireResponse:
@@ -477,7 +477,7 @@ async def query_orders(call: Call) -> WireResponse:
             account = await call.backend.get_account(str(row["accountId"]))
             row = {**row, "account": shapes.oq_account(account)}
         data.append(row)
-    return oq({"data": data, **({"nextPage": next_page} if next_page else {})})
+    return _oq_list(data, next_page)
 
 
 async def query_order(call: Call) -> WireResponse:
@@ -540,7 +540,6 @@ async def _bookings(
         else:
             pairs = [(s.subscription_number, []) for s in order.subscriptions]
         for number, charges in pairs:
-            subscription = None
             try:
                 subscription = engine.get_subscription(number)
             except BackendError:
@@ -571,7 +570,7 @@ async def query_schedules(call: Call) -> WireResponse:
     rows = [shapes.oq_schedule(s) for s in schedules.values()]
     page, next_page = oq_page(rows, query, _SCHEDULE_FIELDS)
     data = [await _expand_schedule(call, schedules[str(r["id"])], query) for r in page]
-    return oq({"data": data, **({"nextPage": next_page} if next_page else {})})
+    return _oq_list(data, next_page)
 
 
 async def query_schedule(call: Call) -> WireResponse:
@@ -611,17 +610,6 @@ _MEMO_FIELDS = {
 }
 
 
-async def all_bill_runs(backend: FakeBackend) -> list[BillRun]:
-    found: list[BillRun] = []
-    cursor: str | None = None
-    while True:
-        page = await backend.list_bill_runs(page_size=_ALL, cursor=cursor)
-        found.extend(page.items)
-        if page.next_cursor is None:
-            return found
-        cursor = page.next_cursor
-
-
 async def _billing_run_row(call: Call, run: BillRun) -> dict[str, Any]:
     documents = await call.backend.list_bill_run_documents(run.id)
     return shapes.oq_billing_run(run, documents)
@@ -636,7 +624,7 @@ async def query_billing_runs(call: Call) -> WireResponse:
     )
     rows = [await _billing_run_row(call, r) for r in await all_bill_runs(call.backend)]
     page, next_page = oq_page(rows, query, _BILLING_RUN_FIELDS)
-    return oq({"data": list(page), **({"nextPage": next_page} if next_page else {})})
+    return _oq_list(page, next_page)
 
 
 async def query_billing_run(call: Call) -> WireResponse:
@@ -667,7 +655,7 @@ async def query_invoices(call: Call) -> WireResponse:
     )
     invoices, _ = await _all_documents(call)
     page, next_page = oq_page(invoices, query, _INVOICE_FIELDS)
-    return oq({"data": list(page), **({"nextPage": next_page} if next_page else {})})
+    return _oq_list(page, next_page)
 
 
 async def query_credit_memos(call: Call) -> WireResponse:
@@ -676,7 +664,7 @@ async def query_credit_memos(call: Call) -> WireResponse:
     )
     _, memos = await _all_documents(call)
     page, next_page = oq_page(memos, query, _MEMO_FIELDS)
-    return oq({"data": list(page), **({"nextPage": next_page} if next_page else {})})
+    return _oq_list(page, next_page)
 
 
 # --------------------------------------------------------------------------- the table

@@ -9,6 +9,7 @@ saved to the state file when there is one.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -51,11 +52,7 @@ def create_app(
 ) -> Starlette:
     """The fake Zuora over ``registry`` (a demo registry by default)."""
     reg = registry or TenantRegistry()
-    server = (
-        FakeServer(reg, settings=settings, journal=journal, sleep=sleep)
-        if sleep is not None
-        else FakeServer(reg, settings=settings, journal=journal)
-    )
+    server = FakeServer(reg, settings=settings, journal=journal, sleep=sleep or asyncio.sleep)
     templates = [(_template_regex(r.path), r.method) for r in ROUTES]
     templates.append((_template_regex("/oauth/token"), "POST"))
     control = control_routes(server)

@@ -18,7 +18,6 @@ key. A replay carries ``Idempotent-Replayed: true``. Rate limits and gateway err
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -47,7 +46,7 @@ from backends.fake.server.codec import (
 )
 from backends.fake.server.idempotency import MAX_KEY_LENGTH, Claim, fingerprint
 from backends.fake.server.journal import Journal, JournalEntry
-from backends.fake.server.tenants import TOKEN_SECONDS, Tenant, TenantRegistry
+from backends.fake.server.tenants import TOKEN_SECONDS, Tenant, TenantRegistry, request_ids
 from backends.fake.server.validation import parse_json
 
 __all__ = ["IN_PROCESS", "DroppedConnection", "FakeServer", "Settings"]
@@ -137,8 +136,7 @@ class FakeServer:
 
     def _anonymous_ids(self) -> tuple[str, str]:
         self._anonymous += 1
-        h = hashlib.sha256(f"anonymous\x00{self._anonymous}".encode()).hexdigest()
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}", h[32:48].upper()
+        return request_ids(f"anonymous\x00{self._anonymous}")
 
     def _error(self, err: BackendError, ex: _Exchange, *, object_query: bool) -> _Out:
         status = error_status(err) if ex.real_status else 200

@@ -13,10 +13,7 @@ console's fake backend writes) is also accepted and becomes the demo tenant.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,6 +25,7 @@ from backends.fake import tenants as seeds
 from backends.fake.backend import FakeBackend
 from backends.fake.engine import Engine
 from backends.fake.faults import FaultBook, FaultRule
+from backends.fake.persistence import write_atomic
 from backends.fake.server.idempotency import IdempotencyStore
 
 __all__ = [
@@ -48,6 +46,12 @@ _ENGINE_STATE_FORMAT = "billing-tui/fake-engine-state"
 SEEDS = ("demo", "empty")
 
 Progression = Literal["manual", "realtime"]
+
+
+def request_ids(seed: str) -> tuple[str, str]:
+    """(request id, process id) derived from ``seed``: UUID- and 16-hex-shaped."""
+    h = hashlib.sha256(seed.encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}", h[32:48].upper()
 
 
 def _generated_size(seed: str) -> int | None:
@@ -95,9 +99,7 @@ class Tenant:
     def next_request_ids(self) -> tuple[str, str]:
         """(request id, process id): deterministic per tenant, UUID- and 16-hex-shaped."""
         self._ids += 1
-        h = hashlib.sha256(f"{self.client_id}\x00request\x00{self._ids}".encode()).hexdigest()
-        request_id = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
-        return request_id, h[32:48].upper()
+        return request_ids(f"{self.client_id}\x00request\x00{self._ids}")
 
     def count_request(self) -> tuple[int, int]:
         """Count a request in the current simulated minute: (used in window, seconds left)."""
@@ -299,19 +301,7 @@ class TenantRegistry:
         target = path or self.state_file
         if target is None:
             raise ValidationError("The fake server was started without --state FILE")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        text = jsoncodec.dumps(self.export_state(), indent=1) + "\n"
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        write_atomic(target, jsoncodec.dumps(self.export_state(), indent=1) + "\n")
         return target
 
     def load(self, path: Path) -> None:
