@@ -456,3 +456,22 @@ async def test_loading_state_is_visible_while_the_backend_works() -> None:
         spy.gate.set()
         await settle(pilot)
         assert body.loading is False
+
+
+async def test_a_poll_does_not_cancel_a_slow_load() -> None:
+    """On a backend slower than the poll interval, polls skip their turn instead of restarting
+    the load each time (which would mean no load ever finishes)."""
+    backend = demo_backend()
+    app = make_app(backend)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_schedule(pilot, "IS-00000001")
+        spy = Spy(backend, "get_invoice_schedule", gated=True)
+        screen.reload(quiet=True)
+        await pilot.pause()
+        for _ in range(3):
+            screen._poll()
+            await pilot.pause()
+        assert len(spy.calls) == 1
+        spy.gate.set()
+        await settle(pilot)
+        assert len(spy.calls) == 1 and screen.polls == 3

@@ -512,3 +512,25 @@ def test_fake_server_help_through_the_console_script(
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     assert "usage: billing-tui fake-server" in out and "--port" in out
+
+
+async def test_a_failing_bill_run_poll_notifies_once_per_outage() -> None:
+    backend = demo_backend()
+    app = make_app(backend)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        runs = await open_bill_runs(pilot)
+        goto_run(runs, "BR-00000001")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BillRunScreen)
+
+        async def down(*args: Any, **kwargs: Any) -> Any:
+            raise BusinessRuleError("backend down", code=50000000)
+
+        backend.get_bill_run = down
+        for _ in range(3):
+            screen._poll()
+            await settle(pilot)
+        assert sum("backend down" in m for m in messages(app)) == 1
+        assert app.screen is screen  # a loaded screen stays on a failed poll

@@ -80,6 +80,14 @@ class ConsoleScreen(Screen[None]):
     def reload(self, quiet: bool = False) -> None:
         """Fetch this screen's data again; cursor and filter stay."""
 
+    def load_running(self) -> bool:
+        """True while this screen's ``load`` worker has not finished. A poll then skips its turn:
+        cancelling the running load (exclusive) would, on a backend slower than the poll
+        interval, mean no load ever finishes."""
+        return any(
+            w.node is self and w.group == "load" and not w.is_finished for w in self.app.workers
+        )
+
     def first_load_failed(self, what: str, exc: BaseException) -> None:
         """Report a load error; if the screen never showed data, go back to where we were."""
         self.billing_app.report_error(what, exc)

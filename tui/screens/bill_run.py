@@ -86,6 +86,8 @@ class BillRunScreen(ConsoleScreen):
         #: invoices marked for a bulk post: invoice id -> the invoice as shown
         self.marked: dict[str, Marked] = {}
         self._timer: Timer | None = None
+        #: True while polls fail: one notification per outage, not one per poll
+        self.poll_failing = False
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -119,12 +121,16 @@ class BillRunScreen(ConsoleScreen):
             self.table.add_column(label, key=key, width=1 if key == "mark" else None)
         self.table.focus()
         self._timer = self.set_interval(
-            self.billing_app.profile.poll_interval, lambda: self.reload(quiet=True), pause=True
+            self.billing_app.profile.poll_interval, self._poll, pause=True
         )
         self.reload()
 
     def reload(self, quiet: bool = False) -> None:
         self._load(quiet)
+
+    def _poll(self) -> None:
+        if not self.load_running():
+            self._load(True)
 
     @work(group="load", exclusive=True, exit_on_error=False)
     async def _load(self, quiet: bool = False) -> None:
@@ -138,11 +144,14 @@ class BillRunScreen(ConsoleScreen):
             )
         except Exception as exc:
             body.loading = False
-            self.first_load_failed(f"bill run {self.bill_run_id}", exc)
+            if not (quiet and self.poll_failing):
+                self.first_load_failed(f"bill run {self.bill_run_id}", exc)
+            self.poll_failing = quiet
             return
         names = await self._filter_names(run)
         body.loading = False
         self.loaded_once = True
+        self.poll_failing = False
         self._apply(run, documents, names)
 
     async def _filter_names(self, run: BillRun) -> dict[str, str]:

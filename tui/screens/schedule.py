@@ -225,7 +225,8 @@ class ScheduleScreen(ConsoleScreen):
 
     def _poll(self) -> None:
         self.polls += 1
-        self._load(True)
+        if not self.load_running():
+            self._load(True)
 
     @work(group="load", exclusive=True, exit_on_error=False)
     async def _load(self, quiet: bool = False) -> None:
