@@ -14,6 +14,7 @@ __all__ = [
     "BusinessRuleError",
     "ConflictError",
     "NotFoundError",
+    "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitedError",
     "ServerError",
@@ -156,6 +157,28 @@ class UnavailableError(BackendError):
     """No answer at all: connection refused or dropped, DNS failure, timeout, 502/503/504."""
 
     default_status = None
+
+
+class OutcomeUnknownError(BackendError):
+    """A state-changing call whose reply was lost, and reading the object back cannot tell whether
+    it was applied. ``object_ref`` names what the operator should check (a number or an id)."""
+
+    default_status = None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        object_ref: str,
+        code: int | None = None,
+        status: int | None = None,
+        request_id: str | None = None,
+        track_id: str | None = None,
+    ) -> None:
+        super().__init__(
+            message, code=code, status=status, request_id=request_id, track_id=track_id
+        )
+        self.object_ref = object_ref
 
 
 _BY_CATEGORY: dict[int, type[BackendError]] = {
