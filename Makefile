@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest screenshots bench fake-server clean
+.PHONY: demo test test-deep lint typecheck pytest screenshots bench fake-server clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,11 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
+
+# The same suite with the thorough hypothesis profile (many more examples, fresh randomness).
+test-deep: $(STAMP)
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -n auto
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -391,11 +391,6 @@ class EngineMachine(RuleBasedStateMachine):
                     assert item.bill_run_id in active, s.number
 
 
-EngineMachine.TestCase.settings = settings(
-    max_examples=30,
-    stateful_step_count=25,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+# examples, steps and randomness come from the hypothesis profile (tests/conftest.py)
+EngineMachine.TestCase.settings = settings(deadline=None)
 TestEngineMachine = EngineMachine.TestCase

@@ -3,8 +3,9 @@
 No test touches the network (respx refuses unmatched requests) and none sleeps: the transport's
 ``sleep`` is :meth:`FakeClock.sleep`, which records the delay and moves the clock instead.
 
-Every log record and every :class:`BackendError` text produced while these tests run is kept in
-:data:`LEAKS`; ``test_zz_secrets.py`` asserts that the client secret and the tokens appear in none.
+Every log record and every :class:`BackendError` text produced while a test runs is kept in
+:data:`LEAKS`, and the autouse fixture fails that test if the client secret or a token appears in
+any of them: each test checks its own output, whatever order the tests run in.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from zuora_samples import oq_account, oq_schedule_row
 
 from backends import jsoncodec
 from backends.errors import BackendError
 from backends.rest import RestBackend
+
+from .zuora_samples import oq_account, oq_schedule_row
 
 BASE = "https://rest.test.zuora.com"
 CLIENT_ID = "7f1c2d3e-0000-4000-8000-client0id001"
@@ -29,8 +31,13 @@ TOKEN = "c652cbc0ea384b9f81856a93a2a74538"
 TOKEN_2 = "d7c3aa9b1f2e4d5c8b9a0f1e2d3c4b5a"
 TOKENS = [TOKEN, TOKEN_2] + [f"tok{n:029d}" for n in range(3, 12)]
 
-#: Texts produced during the suite: log messages, error str/repr/detail.
+#: Texts produced during the current test: log messages, error str/repr/detail.
 LEAKS: list[str] = []
+
+
+def leaked(texts: list[str]) -> list[str]:
+    """The texts that carry the client secret or a token."""
+    return [t for t in texts if SECRET in t or any(token in t for token in TOKENS)]
 
 
 class _Recorder(logging.Handler):
@@ -54,12 +61,16 @@ def _record_everything() -> Iterator[None]:
         LEAKS.extend([str(self), repr(self), self.detail])
 
     BackendError.__init__ = recording_init  # type: ignore[method-assign]
+    LEAKS.clear()
     try:
         yield
     finally:
         BackendError.__init__ = original_init  # type: ignore[method-assign]
         root.removeHandler(handler)
         root.setLevel(old_level)
+    found = leaked(LEAKS)
+    LEAKS.clear()
+    assert not found, f"a secret or token leaked into {found[0]!r}"
 
 
 class FakeClock:

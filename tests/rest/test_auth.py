@@ -8,7 +8,11 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 import respx
-from conftest import (
+
+from backends.errors import AuthenticationError, UnavailableError
+from backends.rest import RestBackend
+
+from .conftest import (
     CLIENT_ID,
     SECRET,
     TOKEN,
@@ -20,10 +24,7 @@ from conftest import (
     make_backend,
     token_body,
 )
-from zuora_samples import invoice
-
-from backends.errors import AuthenticationError, UnavailableError
-from backends.rest import RestBackend
+from .zuora_samples import invoice
 
 INVOICE = "/v1/invoices/INV00000001"
 

@@ -6,8 +6,6 @@ from datetime import date, datetime
 
 import httpx
 import respx
-from conftest import json_response, request_json
-from zuora_samples import ACCOUNT_ID, BILL_RUN_ID, bill_run
 
 from backends.models import (
     BillRunFilter,
@@ -17,6 +15,9 @@ from backends.models import (
     CreateBillRunRequest,
 )
 from backends.rest import RestBackend
+
+from .conftest import json_response, request_json
+from .zuora_samples import ACCOUNT_ID, BILL_RUN_ID, bill_run
 
 RUN = f"/v1/bill-runs/{BILL_RUN_ID}"
 

@@ -8,12 +8,13 @@ from decimal import Decimal
 import httpx
 import pytest
 import respx
-from conftest import api_calls, json_response, request_json
-from zuora_samples import CREDIT_MEMO_ID, INVOICE_ID, credit_memo, invoice, v1_error
 
 from backends.errors import BusinessRuleError, NotFoundError, ValidationError
 from backends.models import DocumentStatus
 from backends.rest import RestBackend
+
+from .conftest import api_calls, json_response, request_json
+from .zuora_samples import CREDIT_MEMO_ID, INVOICE_ID, credit_memo, invoice, v1_error
 
 BY_NUMBER = "/v1/invoices/INV00000001"
 BY_ID = f"/v1/invoices/{INVOICE_ID}"

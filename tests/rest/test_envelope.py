@@ -7,8 +7,6 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from conftest import FakeClock, json_response, make_backend
-from zuora_samples import invoice, schedule, v1_error
 
 from backends.errors import (
     AuthenticationError,
@@ -23,6 +21,9 @@ from backends.errors import (
     ValidationError,
 )
 from backends.rest import RestBackend
+
+from .conftest import FakeClock, json_response, make_backend
+from .zuora_samples import invoice, schedule, v1_error
 
 INVOICE = "/v1/invoices/INV00000001"
 

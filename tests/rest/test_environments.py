@@ -6,13 +6,14 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import CLIENT_ID, SECRET
 
 from backends.errors import ValidationError
 from backends.factory import make_backend
 from backends.profile import BackendProfile
 from backends.rest import RestBackend
 from backends.rest.environments import ENVIRONMENTS, check_base_url, resolve_base_url
+
+from .conftest import CLIENT_ID, SECRET
 
 
 @pytest.mark.parametrize(

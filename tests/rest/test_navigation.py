@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import respx
-from conftest import api_calls, json_response
-from zuora_samples import oq_schedule_row, order, schedule
 
 from backends.rest import RestBackend
+
+from .conftest import api_calls, json_response
+from .zuora_samples import oq_schedule_row, order, schedule
 
 
 async def test_orders_order_schedule_costs_four_requests_none_repeated(

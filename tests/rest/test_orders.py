@@ -6,11 +6,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import respx
-from conftest import api_calls, json_response
-from zuora_samples import ACCOUNT_ID, ACCOUNT_NUMBER, SCHEDULE_ID, oq_account, order, v1_error
 
 from backends.models import OrderActionType, OrderStatus
 from backends.rest import RestBackend
+
+from .conftest import api_calls, json_response
+from .zuora_samples import ACCOUNT_ID, ACCOUNT_NUMBER, SCHEDULE_ID, oq_account, order, v1_error
 
 
 async def test_get_order(backend: RestBackend, router: respx.MockRouter) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import httpx
 import pytest
 import respx
-from conftest import BASE, api_calls, json_response
-from zuora_samples import oq_account, oq_schedule_row, order
 
 from backends.errors import ValidationError
 from backends.rest import RestBackend
 from backends.rest.paging import decode_cursor, encode_cursor
+
+from .conftest import BASE, api_calls, json_response
+from .zuora_samples import oq_account, oq_schedule_row, order
 
 
 def _orders_page(numbers: list[str], next_page: str | None) -> httpx.Response:

@@ -8,8 +8,6 @@ from email.utils import format_datetime
 import httpx
 import pytest
 import respx
-from conftest import FakeClock, json_response, make_backend
-from zuora_samples import bill_run, invoice, schedule, v1_error
 
 from backends.errors import (
     BusinessRuleError,
@@ -23,6 +21,9 @@ from backends.errors import (
 )
 from backends.rest import RestBackend
 from backends.rest.envelope import parse_retry_after
+
+from .conftest import FakeClock, json_response, make_backend
+from .zuora_samples import bill_run, invoice, schedule, v1_error
 
 INVOICE = "/v1/invoices/INV00000001"
 EXECUTE = "/v1/invoice-schedules/IS-00000004/execute"

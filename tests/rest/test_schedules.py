@@ -6,8 +6,20 @@ from datetime import date
 from decimal import Decimal
 
 import respx
-from conftest import api_calls, json_response, request_json
-from zuora_samples import (
+
+from backends.models import (
+    CreateInvoiceScheduleRequest,
+    DocumentStatus,
+    InvoiceScheduleStatus,
+    ScheduleItemInput,
+    ScheduleItemStatus,
+    SpecificSubscription,
+    UpdateInvoiceScheduleRequest,
+)
+from backends.rest import RestBackend
+
+from .conftest import api_calls, json_response, request_json
+from .zuora_samples import (
     ACCOUNT_ID,
     INVOICE_ID,
     ITEM_1,
@@ -20,17 +32,6 @@ from zuora_samples import (
     order,
     schedule,
 )
-
-from backends.models import (
-    CreateInvoiceScheduleRequest,
-    DocumentStatus,
-    InvoiceScheduleStatus,
-    ScheduleItemInput,
-    ScheduleItemStatus,
-    SpecificSubscription,
-    UpdateInvoiceScheduleRequest,
-)
-from backends.rest import RestBackend
 
 PATH = "/v1/invoice-schedules/IS-00000004"
 

@@ -7,10 +7,11 @@ import pickle
 from pathlib import Path
 
 import pytest
-from conftest import SECRET
 
 from backends.errors import ValidationError
 from backends.rest.secrets import Secret, read_client_secret
+
+from .conftest import SECRET
 
 
 def test_from_the_default_environment_variable() -> None:

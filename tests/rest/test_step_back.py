@@ -10,8 +10,13 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from conftest import api_calls, json_response, request_json
-from zuora_samples import (
+
+from backends.errors import BusinessRuleError, NotFoundError, ServerError, ValidationError
+from backends.models import BillRunStatus, ChargeType, DocumentStatus
+from backends.rest import RestBackend
+
+from .conftest import api_calls, json_response, request_json
+from .zuora_samples import (
     ACCOUNT_ID,
     BILL_RUN_ID,
     CREDIT_MEMO_ID,
@@ -22,10 +27,6 @@ from zuora_samples import (
     invoice,
     v1_error,
 )
-
-from backends.errors import BusinessRuleError, NotFoundError, ServerError, ValidationError
-from backends.models import BillRunStatus, ChargeType, DocumentStatus
-from backends.rest import RestBackend
 
 D = Decimal
 INV = "/v1/invoices/INV00000001"

@@ -6,11 +6,12 @@ import asyncio
 
 import httpx
 import respx
-from conftest import TOKEN, FakeClock, json_response, make_backend
-from zuora_samples import invoice, order, v1_error
 
 from backends.errors import NotFoundError
 from backends.rest import RequestRecord, RestBackend
+
+from .conftest import TOKEN, FakeClock, json_response, make_backend
+from .zuora_samples import invoice, order, v1_error
 
 INVOICE = "/v1/invoices/INV00000001"
 

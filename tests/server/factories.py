@@ -9,13 +9,16 @@ call uses a fresh client id, so each gets its own tenant built from the seed.
         await sb.backend.execute_invoice_schedule("IS-00000001")
         await sb.control.settle()
 
-The uvicorn variant runs a real server on 127.0.0.1 with an ephemeral port in a background
-thread (``uvicorn.Server``), waits for ``server.started`` and stops it on exit.
+The uvicorn variant talks to a real server on 127.0.0.1 with an ephemeral port in a background
+thread (``uvicorn.Server``). One server serves every test of a process (an xdist worker): it is
+started on first use and stopped when the process exits; each test still gets its own tenant,
+because each uses a fresh client id.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import itertools
 import json
@@ -196,9 +199,26 @@ class UvicornThread:
         self.stop()
 
 
+_SHARED: list[UvicornThread] = []
+
+
+def shared_uvicorn() -> UvicornThread:
+    """This process's one uvicorn server over a fresh registry, started on first use."""
+    if not _SHARED:
+        server = UvicornThread(create_app(TenantRegistry(), save_on_shutdown=False))
+        server.start()
+        atexit.register(server.stop)
+        _SHARED.append(server)
+    return _SHARED[0]
+
+
 @contextlib.contextmanager
 def uvicorn_server(app: Starlette | None = None) -> Iterator[UvicornThread]:
-    with UvicornThread(app or create_app(TenantRegistry(), save_on_shutdown=False)) as server:
+    """The shared server, or a server of its own for a given app (stopped on exit)."""
+    if app is None:
+        yield shared_uvicorn()
+        return
+    with UvicornThread(app) as server:
         yield server
 
 
@@ -287,11 +307,10 @@ def rest_over_asgi_backend(**options: Any) -> FakeServerBackend:
 
 
 def rest_over_uvicorn_backend(**options: Any) -> FakeServerBackend:
-    """REST backend → uvicorn on 127.0.0.1 (started now, stopped by ``aclose()``)."""
-    server = UvicornThread(create_app(TenantRegistry(), save_on_shutdown=False))
-    server.start()
+    """REST backend → the process's shared uvicorn on 127.0.0.1, with a tenant of its own."""
+    server = shared_uvicorn()
     cid = new_client_id("uvicorn")
     http = httpx.AsyncClient(base_url=server.base_url)
     options.setdefault("sleep", _no_sleep)
     rest = _rest(server.base_url, cid, None, **options)
-    return FakeServerBackend(rest, Control(http, cid), http, server)
+    return FakeServerBackend(rest, Control(http, cid), http)

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from textual.widgets import DataTable
-from tui_helpers import Spy, demo_backend, make_app, messages, open_schedule, settle
 
 from backends.errors import BusinessRuleError, NotFoundError
 from backends.models import DocumentStatus, InvoiceScheduleStatus, ScheduleItemStatus
@@ -15,6 +14,8 @@ from tui.screens.help import help_rows
 from tui.screens.invoice import CreditMemoScreen, InvoiceScreen
 from tui.screens.schedule import ScheduleScreen
 from tui.widgets.confirm import ConfirmDialog
+
+from .tui_helpers import Spy, demo_backend, make_app, messages, open_schedule, settle
 
 DANGEROUS_KEYS = {"g", "p", "z", "b", "t"}
 

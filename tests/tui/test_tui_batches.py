@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from textual.widgets import DataTable
-from tui_helpers import Spy, demo_backend, make_app, messages, open_schedule, settle
 
 from backends.errors import BusinessRuleError
 from backends.models import BillRunStatus, DocumentStatus, ScheduleItemStatus
@@ -18,6 +17,8 @@ from tui.screens.help import help_rows
 from tui.screens.invoice import CreditMemoScreen, InvoiceScreen
 from tui.screens.schedule import ScheduleScreen
 from tui.widgets.confirm import ConfirmDialog
+
+from .tui_helpers import Spy, demo_backend, make_app, messages, open_schedule, settle
 
 NEW_DANGEROUS_KEYS = {"u", "x", "v", "M"}
 

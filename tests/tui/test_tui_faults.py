@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 from textual.widgets import DataTable, OptionList
-from tui_helpers import demo_backend, fault_double, make_app, messages, settle
 
 from backends.base import FaultInjection
 from backends.fake.backend import FakeBackend
 from tui.screens.faults import FaultPanelScreen, PresetPicker
 from tui.screens.orders import OrdersScreen
 from tui.screens.schedule import ScheduleScreen
+
+from .tui_helpers import demo_backend, fault_double, make_app, messages, settle
 
 REAL_FAULTS = hasattr(FakeBackend, "add_fault_rule")
 

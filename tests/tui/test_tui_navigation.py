@@ -8,7 +8,6 @@ from typing import Any
 
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Input
-from tui_helpers import demo_backend, make_app, messages, settle
 
 from tui.screens.action_log import ActionLogScreen
 from tui.screens.bill_run import BillRunScreen
@@ -18,6 +17,8 @@ from tui.screens.order import OrderScreen
 from tui.screens.orders import OrdersScreen
 from tui.screens.schedule import ScheduleScreen
 from tui.widgets.paged_table import PagedTable
+
+from .tui_helpers import demo_backend, make_app, messages, settle
 
 
 def orders_table(app: Any) -> PagedTable[Any]:

@@ -14,12 +14,13 @@ from typing import Any
 
 import pytest
 from textual.widgets import DataTable
-from tui_helpers import make_app, messages, open_schedule, settle
 
 from backends.models import DocumentStatus, InvoiceScheduleStatus, ScheduleItemStatus
 from tests.server.factories import FakeServerBackend, rest_over_asgi_backend
 from tui.screens.schedule import ScheduleScreen
 from tui.widgets.confirm import ConfirmDialog
+
+from .tui_helpers import make_app, messages, open_schedule, settle
 
 FAULTS = [
     {"effect": "rate_limit", "probability": 0.12, "retryAfter": 1},

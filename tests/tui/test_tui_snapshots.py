@@ -11,9 +11,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from tui_helpers import demo_backend, fault_double, make_app, settle
 
 from tui.app import BillingApp
+
+from .tui_helpers import demo_backend, fault_double, make_app, settle
 
 BIG = (120, 36)
 SMALL = (80, 24)

@@ -1,8 +1,7 @@
 """The client secret and the tokens never appear in logs, errors, reprs or request records.
 
-Named ``zz`` so it runs after the other modules of this package: it checks everything they
-logged and every error they produced (see ``LEAKS`` in conftest), plus a hostile scenario of its
-own.
+Every test of this package checks its own logs and errors (the autouse fixture in conftest);
+this module proves that recorder works and runs a hostile scenario of its own.
 """
 
 from __future__ import annotations
@@ -12,7 +11,11 @@ import logging
 import httpx
 import pytest
 import respx
-from conftest import (
+
+from backends.errors import BackendError
+from backends.rest import RequestRecord
+
+from .conftest import (
     LEAKS,
     SECRET,
     TOKEN,
@@ -20,12 +23,10 @@ from conftest import (
     TOKENS,
     FakeClock,
     json_response,
+    leaked,
     make_backend,
     token_body,
 )
-
-from backends.errors import BackendError
-from backends.rest import RequestRecord
 
 
 def _assert_clean(texts: list[str]) -> None:
@@ -68,6 +69,9 @@ async def test_hostile_scenario_leaks_nothing(
     _assert_clean(texts)
 
 
-def test_nothing_produced_during_the_suite_leaks() -> None:
-    assert LEAKS, "the recorder saw nothing: is the conftest fixture active?"
-    _assert_clean(LEAKS)
+def test_the_recorder_sees_errors_and_logs_of_the_running_test() -> None:
+    logging.getLogger("backends.rest").warning("planted %s", "message")
+    BackendError(f"planted with {SECRET}")
+    assert "planted message" in LEAKS
+    assert leaked(LEAKS), "a planted secret must be found"
+    LEAKS.clear()  # the planted secret is not a real leak
