@@ -82,6 +82,9 @@ class ZuoraModel(BaseModel):
         extra="ignore",
         frozen=False,
         use_enum_values=False,
+        # validators are built on first use, not at import: start-up pays only for the models
+        # the first screen reads
+        defer_build=True,
     )
 
     def to_wire(self) -> dict[str, object]:
@@ -183,7 +186,7 @@ T = TypeVar("T")
 class Page(BaseModel, Generic[T]):
     """One page of a list. ``next_cursor`` is opaque: hand it back to get the next page."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     items: list[T]
     next_cursor: str | None = None
