@@ -164,7 +164,8 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def banner(url: str, host: str, profile: Any, *, dropped_state: bool, max_tabs: int) -> str:
+def banner(url: str, host: str, profile: Any, *, dropped_state: Any, max_tabs: int) -> str:
+    """What ``serve`` prints; ``dropped_state`` is the profile's unused state file, if any."""
     backend = profile.backend
     if backend.backend == "fake":
         what = f"the fake tenant (seed {backend.seed}); each tab gets its own, in memory"
@@ -177,9 +178,9 @@ def banner(url: str, host: str, profile: Any, *, dropped_state: bool, max_tabs: 
         else f"  WARNING: bound to {host}: anyone who can reach it can open a console",
         f"  profile {profile.name}: {what}",
     ]
-    if dropped_state:
+    if dropped_state is not None:
         lines.append(
-            f"  the profile's state_file ({backend.state_file}) is not used: tabs never share it"
+            f"  the profile's state_file ({dropped_state}) is not used: tabs never share it"
         )
     if profile.read_only:
         lines.append("  read-only: generate, post, pause/resume, bill runs and the clock are off")
@@ -235,8 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         url,
         args.host,
         profile,
-        dropped_state=configured.backend.state_file is not None
-        and profile.backend.state_file is None,
+        dropped_state=configured.backend.state_file if profile.backend.state_file is None else None,
         max_tabs=args.max_tabs,
     )
     print(text, flush=True)

@@ -70,12 +70,15 @@ class TabService(AppService):
     """One tab's console process; stopping it never waits on a console that does not quit."""
 
     async def stop(self) -> None:
-        try:
-            await asyncio.wait_for(super().stop(), STOP_GRACE_SECONDS)
-        except TimeoutError:
-            log.warning("a console did not quit within %.0f s; killed", STOP_GRACE_SECONDS)
-        finally:
-            self.kill()
+        task, self._task = self._task, None
+        if task is not None:
+            await self.send_meta({"type": "quit"})  # ask the console to quit, as the stock one does
+            done, _ = await asyncio.wait({task}, timeout=STOP_GRACE_SECONDS)
+            if not done:
+                log.warning("a console did not quit within %.0f s; killed", STOP_GRACE_SECONDS)
+                self.kill()
+                await task  # ends at the killed console's end of output
+        self.kill()
 
     def kill(self) -> None:
         process = self._process
@@ -108,6 +111,8 @@ class ConsoleServer(Server):
         self.loopback_only = loopback_only
         self.max_tabs = max_tabs
         self.tabs: set[TabService] = set()
+        self.ending: set[asyncio.Future[None]] = set()
+        self.tabs_changed = asyncio.Event()  # set (then replaced) when a console starts or ends
 
     # ------------------------------------------------------------------ app
 
@@ -208,10 +213,9 @@ class ConsoleServer(Server):
             download_manager=self.download_manager,
             debug=self.debug,
         )
-        self.tabs.add(tab)
-        print(f"tab opened ({len(self.tabs)} running)", flush=True)
         try:
             await tab.start(width, height)
+            self._tabs_changed(tab, opened=True)
             await self._process_messages(websocket, tab)
         except asyncio.CancelledError:
             await websocket.close()
@@ -219,10 +223,29 @@ class ConsoleServer(Server):
         except Exception:
             log.exception("a tab failed")
         finally:
-            await tab.stop()
-            self.tabs.discard(tab)
-            print(f"tab closed ({len(self.tabs)} running)", flush=True)
+            # runs to its end even if this handler is cancelled (a client gone mid-close)
+            ending = asyncio.ensure_future(self._end_tab(tab))
+            self.ending.add(ending)
+            ending.add_done_callback(self.ending.discard)
+            await asyncio.shield(ending)
         return websocket
+
+    async def _end_tab(self, tab: TabService) -> None:
+        try:
+            await tab.stop()
+        finally:
+            tab.kill()
+            if tab in self.tabs:
+                self._tabs_changed(tab, opened=False)
+
+    def _tabs_changed(self, tab: TabService, *, opened: bool) -> None:
+        if opened:
+            self.tabs.add(tab)
+        else:
+            self.tabs.discard(tab)
+        print(f"tab {'opened' if opened else 'closed'} ({len(self.tabs)} running)", flush=True)
+        changed, self.tabs_changed = self.tabs_changed, asyncio.Event()
+        changed.set()
 
 
 def run(command: str, sock: socket.socket, **options: Any) -> None:
