@@ -169,9 +169,14 @@ class BrowserConsole:
         )
         return self.screen()
 
+    def focus(self) -> None:
+        """Focus the terminal, as a click on it does (an unfocused page blurs the console,
+        which then shows only the focused screen's keys in its footer)."""
+        self.page.focus("textarea.xterm-helper-textarea")
+
     def press(self, key: str) -> None:
         """Type a key into the terminal, as a person with the page focused would."""
-        self.page.focus("textarea.xterm-helper-textarea")
+        self.focus()
         self.page.keyboard.press(key)
 
 

@@ -15,13 +15,15 @@ from typing import Any
 import pytest
 from serve_browser import chromium, find_chromium, new_tab, served_console, wait_until
 
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def _require(ok: bool, reason: str) -> None:
     if ok:
         return
-    if IN_CI:
+    if _in_ci():
         pytest.fail(f"{reason} (CI=true: .ci/run must install it)", pytrace=False)
     pytest.skip(reason)
 
@@ -72,6 +74,8 @@ def test_the_browser_shows_the_orders_and_enter_opens_the_order(
         tab = new_tab(browser, served.url)
         orders = tab.wait_for_text("O-00000001", "FAKE")
         assert "Orders" in orders.splitlines()[0]
+        tab.focus()
+        tab.wait_for_text("r Refresh", "q Quit")  # the focused console's footer
 
         tab.press("Enter")
         order = tab.wait_for_text("Orders \u203a O-00000001", "Invoice schedules", "IS-00000001")
@@ -106,5 +110,17 @@ def test_each_tab_has_its_own_console_and_its_own_tenant(browser: Any, tmp_path:
         first.press("q")  # quitting a console saves a fake's state_file, if it had one
         first.page.wait_for_selector("body.-closed")
         assert wait_until(lambda: len(_console_pids(served.process.pid)) == 1)
+        second.page.close()  # closing a tab stops its console
+        assert wait_until(lambda: not _console_pids(served.process.pid))
         assert "is not used" in "".join(served.output)
     assert not state_file.exists()
+
+
+def test_a_missing_browser_skips_here_but_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no Chromium"):
+        _require(False, "no Chromium here")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"CI=true: \.ci/run must install it"):
+        _require(False, "no Chromium here")
+    _require(True, "present")  # nothing raised
