@@ -146,7 +146,7 @@ def is_loopback(host: str) -> bool:
 
 def _url(host: str, port: int) -> str:
     if host in {"0.0.0.0", "::", ""}:
-        host = socket.getfqdn()
+        host = socket.gethostname()  # no DNS lookup: this may run offline
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"
 

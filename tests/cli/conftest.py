@@ -13,10 +13,3 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.delenv("ZUORA_CLIENT_SECRET", raising=False)
     monkeypatch.delenv("ZUORA_CLIENT_ID", raising=False)
-
-
-def write_config(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "config" / "billing-tui" / "config.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import write_config
+from cli_helpers import write_config
 
 from tui import cli, serve, serve_tab
 from tui.cli import UsageError, resolve_profile
