@@ -201,6 +201,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.profile = args.profile or "demo"
     if args.max_tabs < 1:
         return _fail("--max-tabs must be at least 1")
+    if not 0 <= args.port <= 65535:
+        return _fail(f"--port must be between 0 and 65535 (not {args.port})")
+    if args.public_url and not args.public_url.startswith(("http://", "https://")):
+        return _fail(f"--public-url must start with http:// or https:// (not {args.public_url!r})")
 
     from pydantic import ValidationError as PydanticValidationError
 

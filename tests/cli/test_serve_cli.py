@@ -241,7 +241,7 @@ def test_a_port_in_use_exits_2(captured_run: _Captured, capsys: pytest.CaptureFi
     assert f"cannot bind 127.0.0.1:{port}" in capsys.readouterr().err
 
 
-def test_a_malformed_config_and_a_bad_tab_limit_exit_2(
+def test_a_malformed_config_and_bad_numbers_exit_2(
     tmp_path: Path, captured_run: _Captured, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_config(tmp_path, "[profiles.demo]\npoll_interval = -1\n")
@@ -249,6 +249,10 @@ def test_a_malformed_config_and_a_bad_tab_limit_exit_2(
     assert "line 2" in capsys.readouterr().err
     assert serve.main(["--max-tabs", "0"]) == 2
     assert "--max-tabs" in capsys.readouterr().err
+    assert serve.main(["--port", "70000"]) == 2
+    assert "--port must be between 0 and 65535" in capsys.readouterr().err
+    assert serve.main(["--port", "0", "--public-url", "demo.example.test"]) == 2
+    assert "--public-url must start with http" in capsys.readouterr().err
     assert captured_run.calls == []
 
 
