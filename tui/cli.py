@@ -73,7 +73,7 @@ def add_console_options(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="billing-tui",
-        description="Keyboard console for Zuora invoice schedules and bill runs. "
+        description="Keyboard console for Zuora invoice schedules and bill runs.\n"
         "Without options it opens the fake demo tenant.",
         epilog="commands:\n"
         "  billing-tui config path      prints where config.toml is read from\n"

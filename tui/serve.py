@@ -49,9 +49,9 @@ exit status:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="billing-tui serve",
-        description="Serve the console in a web browser (textual-serve): every browser tab gets "
-        "its own console and, on the fake, its own demo tenant. Without options it serves the "
-        "fake demo tenant on http://127.0.0.1:8000/.",
+        description="Serve the console in a web browser (textual-serve): every browser tab gets\n"
+        "its own console and, on the fake, its own demo tenant. Without options it serves\n"
+        "the fake demo tenant on http://127.0.0.1:8000/.",
         epilog=f"{CONSOLE_ENVIRONMENT}\n"
         "  (each tab's console inherits this command's environment; secrets go there,\n"
         "  never on a command line)\n\n"
