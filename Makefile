@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-deep lint typecheck pytest screenshots bench fake-server clean
+.PHONY: demo test test-deep lint typecheck pytest screenshots browser-screenshot serve bench fake-server clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ test-deep: $(STAMP)
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py
+
+# needs Debian's chromium (apt-get install chromium)
+browser-screenshot: $(STAMP)
+	$(BIN)/python scripts/browser_screenshot.py
+
+serve: $(STAMP)
+	$(BIN)/billing-tui serve
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -1,7 +1,8 @@
 """``python -m tui`` and the ``billing-tui`` console script.
 
 ``billing-tui fake-server ...`` runs the fake Zuora server (:mod:`backends.server_cli`, imported
-only then); everything else is the console's own command line (:mod:`tui.cli`).
+only then); everything else is the console's own command line (:mod:`tui.cli`), which also
+dispatches ``config`` and ``serve`` (the console in a browser, :mod:`tui.serve`).
 """
 
 from __future__ import annotations

@@ -148,6 +148,7 @@ def test_no_secret_option_on_the_command_line() -> None:
     assert options == {
         "-h",
         "--help",
+        "--version",
         "--profile",
         "--read-only",
         "--backend",

@@ -24,12 +24,37 @@ from backends.errors import BackendError
 __all__ = ["CliError", "Prepared", "banner", "build_parser", "main", "prepare"]
 
 
+EPILOG = """\
+environment:
+  the variable named by --client-secret-env holds the demo client secret
+  (without that option the secret is the built-in demo one, printed at start)
+
+exit status:
+  0    --help, --version
+  2    a usage error, an unreadable state file, an unknown seed, an empty secret
+       variable or a port that cannot be bound (one line on stderr)
+  130  stopped by Ctrl+C, 143 by SIGTERM: the server ends on the signal once it has
+       saved --state FILE"""
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("billing-tui")
+    except PackageNotFoundError:
+        return "unknown (the package is not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="billing-tui fake-server",
         description="A stateful, time-travelling fake Zuora tenant over HTTP (Zuora's wire "
         "format, with a /_fake/ control plane for the clock, faults and the request journal).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_package_version()}")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 = any)")
     parser.add_argument(
