@@ -147,7 +147,8 @@ def control_routes(server: FakeServer) -> list[Route]:
         )
 
     async def description(request: Request) -> Response:
-        return _json(openapi())
+        # the standard encoder: the schema has floats (bounds), which jsoncodec refuses as money
+        return Response(json.dumps(openapi()), media_type="application/json")
 
     async def tenants(request: Request) -> Response:
         return _json({"tenants": [_clock(t) for t in registry.tenants]})
