@@ -215,3 +215,36 @@ async def test_control_plane_404_and_405_are_in_its_own_envelope(http: httpx.Asy
     assert "PROPFIND" in control_envelope(r, 405) and r.headers["Allow"] == "DELETE, GET"
     control_envelope(await http.delete("/_fake/tenants/tenant-a/faults/99999999999999999999"), 404)
     control_envelope(await http.get("/_fake/tenants/" + "x" * 256 + "/clock"), 400)
+
+
+async def test_a_client_id_over_the_limit_gets_no_tenant(http: httpx.AsyncClient) -> None:
+    form = {"client_id": "x" * 256, "client_secret": "s", "grant_type": "client_credentials"}
+    r = await http.post("/oauth/token", data=form)
+    assert r.status_code == 400 and body(r)["error"] == "invalid_request"
+    assert body(await http.get("/_fake/tenants"))["tenants"] == []
+
+
+def test_the_control_plane_description_lists_exactly_its_routes() -> None:
+    from starlette.routing import Route
+
+    from backends.fake.server.app import create_app
+    from backends.fake.server.control_models import openapi
+    from backends.fake.server.tenants import TenantRegistry
+
+    doc = openapi()
+    assert doc["openapi"].startswith("3.1")
+    described = {(m.upper(), p) for p, item in doc["paths"].items() for m in item}
+    app = create_app(TenantRegistry(), save_on_shutdown=False)
+    served = {
+        (m, r.path)
+        for r in app.routes
+        if isinstance(r, Route) and r.path.startswith("/_fake") and r.methods
+        for m in r.methods - {"HEAD"}
+    }
+    assert described == served
+    for item in doc["paths"].values():
+        for op in item.values():
+            for status, response in op["responses"].items():
+                if status.startswith("4"):
+                    ref = response["content"]["application/json"]["schema"]["$ref"]
+                    assert ref.endswith("/ControlError")

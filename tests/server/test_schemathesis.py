@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import zlib
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,11 @@ from backends.fake.server.tenants import DEMO_CLIENT_SECRET, TenantRegistry
 SPEC = Path(__file__).resolve().parents[1] / "spec" / "zuora_served_openapi.json"
 CLIENT = "schemathesis-tenant"
 
+#: A deeper local run: BTUI_SCHEMATHESIS_EXAMPLES=200 pytest tests/server/test_schemathesis.py
+EXAMPLES = int(os.environ.get("BTUI_SCHEMATHESIS_EXAMPLES", "5"))
+
 SETTINGS = hypothesis.settings(
-    max_examples=5,
+    max_examples=EXAMPLES,
     derandomize=True,
     database=None,
     deadline=None,

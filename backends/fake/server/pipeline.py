@@ -44,6 +44,7 @@ from backends.fake.server.codec import (
     is_transient,
     uses_real_status,
 )
+from backends.fake.server.control_models import MAX_CLIENT_ID
 from backends.fake.server.idempotency import MAX_KEY_LENGTH, Claim, fingerprint
 from backends.fake.server.journal import Journal, JournalEntry
 from backends.fake.server.tenants import TOKEN_SECONDS, Tenant, TenantRegistry, request_ids
@@ -412,6 +413,12 @@ class FakeServer:
             rule = tenant.faults.pick("POST", "/oauth/token", "createToken", "before")
             if rule is not None and rule.effect != "latency":
                 return self._finish(request, ex, self._fault_out(rule, ex, False))
+        if len(client_id) > MAX_CLIENT_ID:
+            error = {
+                "error": "invalid_request",
+                "error_description": f"client_id is at most {MAX_CLIENT_ID} characters",
+            }
+            return self._finish(request, ex, _Out(400, jsoncodec.dumps(error)))
         if form.get("grant_type") != "client_credentials" or not client_id:
             out = _Out(
                 400,
