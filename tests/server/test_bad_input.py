@@ -248,3 +248,13 @@ def test_the_control_plane_description_lists_exactly_its_routes() -> None:
                 if status.startswith("4"):
                     ref = response["content"]["application/json"]["schema"]["$ref"]
                     assert ref.endswith("/ControlError")
+
+
+async def test_a_tenant_holds_at_most_the_stated_number_of_rules(http: httpx.AsyncClient) -> None:
+    from backends.fake.server.control_models import MAX_FAULT_RULES
+
+    t = "/_fake/tenants/tenant-r/faults"
+    rules = [{"effect": "latency"}] * MAX_FAULT_RULES
+    assert (await http.post(t, json=rules)).status_code == 201
+    assert "at most" in control_envelope(await http.post(t, json={"effect": "lock"}), 400)
+    assert len(body(await http.get(t))["rules"]) == MAX_FAULT_RULES

@@ -41,6 +41,7 @@ from backends.fake.server.control_models import (
     CONTROL_MAX_BODY_BYTES,
     MAX_ADVANCE_DAYS,
     MAX_CLIENT_ID,
+    MAX_FAULT_RULES,
     ClockAdvanceIn,
     FaultRuleIn,
     JournalQuery,
@@ -194,6 +195,8 @@ def control_routes(server: FakeServer) -> list[Route]:
             raws = body if isinstance(body, list) else [body]
             if not raws:
                 raise _Refused("send a fault rule or a non-empty list of them")
+            if len(tenant.faults.rules) + len(raws) > MAX_FAULT_RULES:
+                raise _Refused(f"a tenant holds at most {MAX_FAULT_RULES} fault rules")
             checked = [_validate(FaultRuleIn, raw, "fault rule") for raw in raws]
             rules = [tenant.faults.add(rule.to_rule()) for rule in checked]
             return _json({"rules": [r.to_json() for r in rules]}, 201)

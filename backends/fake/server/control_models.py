@@ -33,6 +33,7 @@ __all__ = [
     "CONTROL_MAX_BODY_BYTES",
     "MAX_ADVANCE_DAYS",
     "MAX_CLIENT_ID",
+    "MAX_FAULT_RULES",
     "ClockAdvanceIn",
     "ControlError",
     "FaultRuleIn",
@@ -48,6 +49,8 @@ CONTROL_MAX_BODY_BYTES = 64 * 1024 * 1024
 MAX_ADVANCE_DAYS = 3660
 #: The longest client id (a tenant name) the control plane and the token endpoint take.
 MAX_CLIENT_ID = 255
+#: The most fault rules one tenant holds (each request checks them in order).
+MAX_FAULT_RULES = 1000
 #: The longest latency a fault may add (Zuora's gateway gives up after 120 s).
 MAX_LATENCY_MS = 120_000
 
@@ -214,7 +217,7 @@ class TenantStateIn(_In):
     client_id: Annotated[StrictStr, Field(min_length=1, max_length=MAX_CLIENT_ID)] | None = None
     engine: EngineStateIn
     idempotency: list[IdempotencyEntryIn] = Field(default_factory=list)
-    faults: list[FaultRuleIn] = Field(default_factory=list)
+    faults: list[FaultRuleIn] = Field(default_factory=list, max_length=MAX_FAULT_RULES)
 
 
 class ServerStateIn(_In):
