@@ -102,7 +102,23 @@ def control_envelope(ctx: Any, response: Any, case: Any) -> bool | None:
 
 
 zuora = schemathesis.openapi.from_dict(jsoncodec.loads(SPEC.read_text(encoding="utf-8")))
-control = schemathesis.openapi.from_asgi("/_fake/openapi.json", _fresh_app())
+
+
+def _served_description() -> Any:
+    """``GET /_fake/openapi.json``, as the server serves it."""
+    return json.loads(_send_raw(_fresh_app(), "GET", "/_fake/openapi.json").content)
+
+
+def _send_raw(app: Any, method: str, path: str) -> httpx.Response:
+    async def send() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://fake") as client:
+            return await client.request(method, path)
+
+    return asyncio.run(send())
+
+
+control = schemathesis.openapi.from_dict(_served_description())
 
 
 _apps: dict[str, tuple[Any, dict[str, str]]] = {}
