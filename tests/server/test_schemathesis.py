@@ -213,7 +213,7 @@ def test_api_routes_from_zuoras_spec(case: Any) -> None:
 
 
 @control.parametrize()
-@SETTINGS
+@hypothesis.settings(SETTINGS, max_examples=EXAMPLES * 4)  # small, cheap operations: go deeper
 def test_control_plane_from_its_own_description(case: Any) -> None:
     app, headers = _app_for(case, authenticated=False)
     response = _send(case, app, headers)
