@@ -6,6 +6,11 @@
 wait on one lock and share the single renewal. After a 401 the caller hands back the token that
 was refused; it is renewed only if nobody renewed it meanwhile, so a burst of 401s costs one
 token request, not one each.
+
+The secret and the token are :class:`Secret` values from end to end (the form handed to the
+poster holds the secret as one, and :meth:`TokenCache.token` returns one): the plain text exists
+only while the request is encoded, so no repr, log line or traceback rendered with its locals
+shows either.
 """
 
 from __future__ import annotations
@@ -27,13 +32,14 @@ log = logging.getLogger("backends.rest.auth")
 
 TOKEN_PATH = "/oauth/token"
 
-#: Posts the form to the token endpoint and returns the decoded JSON body (raising on errors).
-FormPoster = Callable[[str, dict[str, str]], Awaitable[Any]]
+#: Posts the form to the token endpoint and returns the decoded JSON body (raising on errors);
+#: a :class:`Secret` field is revealed only when the form is encoded.
+FormPoster = Callable[[str, dict[str, str | Secret]], Awaitable[Any]]
 
 
 @dataclass(frozen=True, repr=False)
 class _Token:
-    value: str
+    value: Secret
     expires_at: float
 
     def __repr__(self) -> str:
@@ -67,7 +73,7 @@ class TokenCache:
     def _fresh(self, token: _Token | None) -> bool:
         return token is not None and self._clock() < token.expires_at - self._renew_margin
 
-    async def token(self) -> str:
+    async def token(self) -> Secret:
         """A bearer token that is not about to expire."""
         current = self._token
         if current is not None and self._fresh(current):
@@ -77,7 +83,7 @@ class TokenCache:
                 return self._token.value
             return await self._renew()
 
-    async def refused(self, token: str) -> str:
+    async def refused(self, token: Secret) -> Secret:
         """``token`` was answered with 401: renew it (once, however many callers saw it)."""
         async with self._lock:
             if self._token is not None and self._token.value != token:
@@ -88,11 +94,11 @@ class TokenCache:
     def forget(self) -> None:
         self._token = None
 
-    async def _renew(self) -> str:
+    async def _renew(self) -> Secret:
         self.renewals += 1
-        form = {
+        form: dict[str, str | Secret] = {
             "client_id": self._client_id,
-            "client_secret": self._secret.reveal(),
+            "client_secret": self._secret,
             "grant_type": "client_credentials",
         }
         started = self._clock()
@@ -112,9 +118,13 @@ class TokenCache:
         endpoint = f"POST {TOKEN_PATH}"
         if not isinstance(data, dict):
             raise malformed(endpoint, "the body should be a JSON object")
-        value = data.get("access_token")
-        if not isinstance(value, str) or not value:
+        # out of the body at once, so that no frame below holds the token as plain text
+        raw = data.pop("access_token", None)
+        data.pop("jti", None)  # Zuora's token id repeats the token
+        if not isinstance(raw, str) or not raw:
             raise malformed(endpoint, "field access_token is missing or not a string")
+        value = Secret(raw)
+        del raw
         expires_in = data.get("expires_in", 3599)
         if isinstance(expires_in, bool) or not isinstance(expires_in, int | Decimal | str):
             raise malformed(endpoint, "field expires_in should be a number")

@@ -180,7 +180,7 @@ class Transport:
             repeatable=method in {"GET", "PUT", "DELETE"} or idempotency_key is not None,
         )
 
-    async def _post_token_form(self, path: str, form: dict[str, str]) -> Any:
+    async def _post_token_form(self, path: str, form: dict[str, str | Secret]) -> Any:
         # Issuing a token changes nothing billable, so the token POST is safe to repeat.
         return await self._call(
             "POST",
@@ -199,7 +199,7 @@ class Transport:
         *,
         params: QueryParams = None,
         content: bytes | None = None,
-        form: dict[str, str] | None = None,
+        form: dict[str, str | Secret] | None = None,
         idempotency_key: str | None = None,
         authenticated: bool,
         repeatable: bool,
@@ -231,7 +231,7 @@ class Transport:
         *,
         params: QueryParams,
         content: bytes | None,
-        form: dict[str, str] | None,
+        form: dict[str, str | Secret] | None,
         idempotency_key: str | None,
         authenticated: bool,
         repeatable: bool,
@@ -300,13 +300,14 @@ class Transport:
         return self._jitter(0.0, min(self._backoff_cap, self._backoff_base * 2**retries))
 
     def _headers(
-        self, track_id: str, token: str | None, idempotency_key: str | None, has_json: bool
-    ) -> dict[str, str]:
-        headers = {"Zuora-Track-Id": track_id, "Zuora-Version": self._zuora_version}
+        self, track_id: str, token: Secret | None, idempotency_key: str | None, has_json: bool
+    ) -> httpx.Headers:
+        # httpx.Headers, not a dict: its repr masks Authorization (tracebacks with locals)
+        headers = httpx.Headers({"Zuora-Track-Id": track_id, "Zuora-Version": self._zuora_version})
         if self._entity_ids:
             headers["Zuora-Entity-Ids"] = self._entity_ids
         if token is not None:
-            headers["Authorization"] = f"Bearer {token}"
+            headers["Authorization"] = f"Bearer {token.reveal()}"
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
         if has_json:
@@ -320,8 +321,8 @@ class Transport:
         *,
         params: QueryParams,
         content: bytes | None,
-        form: dict[str, str] | None,
-        headers: dict[str, str],
+        form: dict[str, str | Secret] | None,
+        headers: httpx.Headers,
         deadline_at: float,
         track_id: str,
         attempt: int,
@@ -343,7 +344,7 @@ class Transport:
                     path,
                     params=tuple(params) if params else None,
                     content=content,
-                    data=form,
+                    data=_revealed(form),
                     headers=headers,
                     timeout=timeout,
                 )
@@ -407,3 +408,10 @@ class Transport:
             hook(RequestRecord(method, path, status, elapsed, track_id, request_id, attempt, error))
         except Exception:  # the action log must never break a billing call
             log.exception("on_request hook failed")
+
+
+def _revealed(form: dict[str, str | Secret] | None) -> dict[str, str] | None:
+    """The form as httpx sends it: the one place a secret in it becomes text."""
+    if form is None:
+        return None
+    return {k: v.reveal() if isinstance(v, Secret) else v for k, v in form.items()}

@@ -13,14 +13,33 @@ from backends import server_cli
 from backends.fake.server import cli
 
 
-def test_banner_says_loopback_and_prints_the_credentials() -> None:
-    text = cli.banner("127.0.0.1", 8080, "fake-demo-client", "fake-demo-secret", "demo", None)
+def test_banner_says_loopback_and_prints_the_demo_credentials() -> None:
+    text = cli.banner(
+        "127.0.0.1", 8080, "fake-demo-client", None, "demo", None, demo_secret="fake-demo-secret"
+    )
     assert "loopback only" in text and "http://127.0.0.1:8080" in text
     assert "client_id     = fake-demo-client" in text
-    assert "client_secret = fake-demo-secret" in text
+    assert "client_secret = fake-demo-secret   (the public demo secret)" in text
     assert "--backend rest --base-url http://127.0.0.1:8080" in text
-    exposed = cli.banner("0.0.0.0", 9, "c", "s", "demo", Path("f.json"))
+    exposed = cli.banner("0.0.0.0", 9, "c", None, "demo", Path("f.json"))
     assert "WARNING" in exposed and "f.json" in exposed
+
+
+def test_a_secret_from_the_environment_is_never_printed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    planted = "s3cr3t-PLANTED-by-the-banner-test"
+    monkeypatch.setenv("BTUI_TEST_SECRET", planted)
+    prepared = cli.prepare(["--port", "0", "--client-secret-env", "BTUI_TEST_SECRET"])
+    try:
+        assert planted not in prepared.banner
+        assert "client_secret = the value of $BTUI_TEST_SECRET (not shown)" in prepared.banner
+        assert 'ZUORA_CLIENT_SECRET="$BTUI_TEST_SECRET" billing-tui' in prepared.banner
+        registry = prepared.server.config.app.state.server.registry
+        assert registry.credentials_ok("fake-demo-client", planted)
+        assert planted not in repr(registry.client_secret) + str(registry.client_secret)
+    finally:
+        prepared.sock.close()
 
 
 def test_bad_arguments_are_one_line_and_status_2(
@@ -33,6 +52,7 @@ def test_bad_arguments_are_one_line_and_status_2(
     assert server_cli.main(["--port", "0", "--seed", "nope"]) == 2
     assert "Unknown seed 'nope'" in capsys.readouterr().err
     assert server_cli.main(["--client-secret-env", "BTUI_SURELY_UNSET_VAR"]) == 2
+    assert "$BTUI_SURELY_UNSET_VAR is empty or not set" in capsys.readouterr().err
 
 
 def _wait_started(prepared: cli.Prepared, thread: threading.Thread) -> None:

@@ -1,7 +1,8 @@
 """``billing-tui fake-server``: the fake Zuora under uvicorn.
 
-Binds to 127.0.0.1 unless ``--host`` says otherwise (and warns when it does), prints the demo
-client credentials and how to point the console at it, and with ``--state FILE`` continues from
+Binds to 127.0.0.1 unless ``--host`` says otherwise (and warns when it does), prints the client
+id, where the client secret comes from (never a secret taken from the environment) and how to
+point the console at it, and with ``--state FILE`` continues from
 that file and saves every tenant back to it atomically on shutdown (and on
 ``POST /_fake/state/save``).
 """
@@ -20,6 +21,7 @@ from typing import TextIO
 import uvicorn
 
 from backends.errors import BackendError
+from backends.rest.secrets import Secret
 
 __all__ = ["CliError", "Prepared", "banner", "build_parser", "main", "prepare"]
 
@@ -96,25 +98,44 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def banner(host: str, port: int, client_id: str, secret: str, seed: str, state: Path | None) -> str:
+def banner(
+    host: str,
+    port: int,
+    client_id: str,
+    secret_env: str | None,
+    seed: str,
+    state: Path | None,
+    *,
+    demo_secret: str = "",
+) -> str:
+    """What the server prints on start-up. It says where the client secret comes from and
+    never prints a secret from the environment: only the built-in demo secret, which is public
+    (it is in the README), is shown as a value."""
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}"
+    if secret_env is None:
+        secret_line = f"    client_secret = {demo_secret}   (the public demo secret)"
+        env_prefix = f"ZUORA_CLIENT_SECRET={demo_secret} "
+    else:
+        secret_line = f"    client_secret = the value of ${secret_env} (not shown)"
+        env_prefix = (
+            "" if secret_env == "ZUORA_CLIENT_SECRET" else f'ZUORA_CLIENT_SECRET="${secret_env}" '
+        )
     lines = [
         f"billing-tui fake Zuora server (seed {seed}) listening on {url}",
         "  bound to loopback only (use --host to expose it)"
         if _is_loopback(host)
         else f"  WARNING: bound to {host}, reachable from other machines; it has no real security",
-        "  demo client credentials:",
+        "  client credentials:",
         f"    client_id     = {client_id}",
-        f"    client_secret = {secret}",
+        secret_line,
         "  console profile (config.toml):",
         '    backend = "rest"',
         f'    base_url = "{url}"',
         f'    client_id = "{client_id}"',
-        '    client_secret_env = "ZUORA_CLIENT_SECRET"',
-        f"  then: ZUORA_CLIENT_SECRET={secret} billing-tui --backend rest --base-url {url}"
-        f" --client-id {client_id}",
-        f"  control plane: {url}/_fake/health",
+        f'    client_secret_env = "{secret_env or "ZUORA_CLIENT_SECRET"}"',
+        f"  then: {env_prefix}billing-tui --backend rest --base-url {url} --client-id {client_id}",
+        f"  control plane: {url}/_fake/health (described at {url}/_fake/openapi.json)",
         f"  state: {state} (saved on shutdown and on POST /_fake/state/save)"
         if state
         else "  state: in memory only (use --state FILE to keep it)",
@@ -146,11 +167,11 @@ def prepare(argv: Sequence[str] | None = None) -> Prepared:
     )
 
     args = build_parser().parse_args(argv)
-    secret = DEMO_CLIENT_SECRET
+    secret = Secret(DEMO_CLIENT_SECRET)
     if args.client_secret_env:
-        secret = os.environ.get(args.client_secret_env, "")
+        secret = Secret(os.environ.get(args.client_secret_env, "").strip())
         if not secret:
-            raise CliError(f"${args.client_secret_env} is empty")
+            raise CliError(f"${args.client_secret_env} is empty or not set")
     client_id = args.client_id or DEMO_CLIENT_ID
     try:
         registry = TenantRegistry(
@@ -177,7 +198,15 @@ def prepare(argv: Sequence[str] | None = None) -> Prepared:
     port = int(sock.getsockname()[1])
     app = create_app(registry, settings=Settings(default_version=args.zuora_version))
     config = uvicorn.Config(app, log_level="warning", lifespan="on")
-    text = banner(args.host, port, client_id, secret, args.seed, args.state)
+    text = banner(
+        args.host,
+        port,
+        client_id,
+        args.client_secret_env,
+        args.seed,
+        args.state,
+        demo_secret=DEMO_CLIENT_SECRET,
+    )
     return Prepared(uvicorn.Server(config), sock, text)
 
 

@@ -2,6 +2,7 @@
 
 =========================================================  =====================================
 ``GET  /_fake/health``                                      status, seed, tenants
+``GET  /_fake/openapi.json``                                this description, as OpenAPI 3.1
 ``GET  /_fake/tenants``                                     every tenant with its clock
 ``POST /_fake/tenants/{clientId}/reset``                    back to the seed (faults kept)
 ``GET  /_fake/tenants/{clientId}/clock``                    today, now, active bill runs
@@ -19,40 +20,97 @@
 =========================================================  =====================================
 
 Tenants are created on first use here too, so a test can set fault rules before its first token.
-Errors are plain ``{"error": "..."}`` with 400 or 404: this is the fake's API, not Zuora's.
+Errors are plain ``{"error": "..."}`` with 400, 404, 405 or 413: this is the fake's API, not
+Zuora's. Every input is validated by the models of :mod:`control_models` before anything changes.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+import json
+from datetime import timedelta
+from typing import Any, TypeVar
 
+import pydantic
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from backends import jsoncodec
 from backends.errors import BackendError
-from backends.fake.faults import FaultRule
+from backends.fake.server.control_models import (
+    CONTROL_MAX_BODY_BYTES,
+    MAX_ADVANCE_DAYS,
+    MAX_CLIENT_ID,
+    MAX_FAULT_RULES,
+    ClockAdvanceIn,
+    FaultRuleIn,
+    JournalQuery,
+    openapi,
+)
 from backends.fake.server.pipeline import FakeServer
 from backends.fake.server.tenants import Tenant
+from backends.fake.server.validation import (
+    MAX_DEPTH,
+    BodyTooLarge,
+    nested_deeper_than,
+    read_body,
+)
 
-__all__ = ["control_routes"]
+__all__ = ["control_error", "control_routes"]
+
+M = TypeVar("M", bound=pydantic.BaseModel)
 
 
-def _json(body: Any, status: int = 200) -> Response:
-    return Response(jsoncodec.dumps(body), status_code=status, media_type="application/json")
+class _Refused(Exception):
+    """A control-plane request that is refused: its message and status."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
 
 
-def _fail(message: str, status: int = 400) -> Response:
-    return _json({"error": message}, status)
+def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        jsoncodec.dumps(body), status_code=status, media_type="application/json", headers=headers
+    )
+
+
+def control_error(
+    message: str, status: int = 400, headers: dict[str, str] | None = None
+) -> Response:
+    """The control plane's error envelope: ``{"error": message}``."""
+    return _json({"error": message}, status, headers)
 
 
 async def _body(request: Request) -> Any:
-    raw = await request.body()
+    try:
+        raw = await read_body(request, CONTROL_MAX_BODY_BYTES)
+    except BodyTooLarge as exc:
+        raise _Refused(str(exc), 413) from None
     if not raw.strip():
         return None
-    return jsoncodec.loads(raw)
+    if nested_deeper_than(raw):
+        raise _Refused(f"the body nests deeper than {MAX_DEPTH} levels")
+    try:
+        return jsoncodec.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
+        raise _Refused(f"the body is not JSON: {exc}") from None
+
+
+def _problem(exc: pydantic.ValidationError) -> str:
+    parts = []
+    for error in exc.errors(include_url=False)[:3]:
+        where = ".".join(str(p) for p in error["loc"])
+        parts.append(f"{where}: {error['msg']}" if where else str(error["msg"]))
+    return "; ".join(parts)
+
+
+def _validate(model: type[M], data: Any, what: str) -> M:
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise _Refused(f"bad {what}: {_problem(exc)}") from None
 
 
 def _clock(tenant: Tenant) -> dict[str, Any]:
@@ -65,11 +123,18 @@ def _clock(tenant: Tenant) -> dict[str, Any]:
     }
 
 
+def _client_id(request: Request) -> str:
+    client_id: str = request.path_params["client_id"]
+    if not 1 <= len(client_id) <= MAX_CLIENT_ID:
+        raise _Refused(f"a client id is 1 to {MAX_CLIENT_ID} characters")
+    return client_id
+
+
 def control_routes(server: FakeServer) -> list[Route]:
     registry = server.registry
 
     def tenant_of(request: Request) -> Tenant:
-        return registry.get(request.path_params["client_id"])
+        return registry.get(_client_id(request))
 
     async def health(request: Request) -> Response:
         return _json(
@@ -82,11 +147,15 @@ def control_routes(server: FakeServer) -> list[Route]:
             }
         )
 
+    async def description(request: Request) -> Response:
+        # the standard encoder: the schema has floats (bounds), which jsoncodec refuses as money
+        return Response(json.dumps(openapi()), media_type="application/json")
+
     async def tenants(request: Request) -> Response:
         return _json({"tenants": [_clock(t) for t in registry.tenants]})
 
     async def reset(request: Request) -> Response:
-        tenant = await registry.reset(request.path_params["client_id"])
+        tenant = await registry.reset(_client_id(request))
         return _json(_clock(tenant))
 
     async def clock(request: Request) -> Response:
@@ -94,18 +163,20 @@ def control_routes(server: FakeServer) -> list[Route]:
 
     async def advance(request: Request) -> Response:
         tenant = tenant_of(request)
+        move = _validate(ClockAdvanceIn, await _body(request), "clock request")
         try:
-            body = await _body(request) or {}
-            if body.get("nextRunDate"):
+            if move.to is None:
                 moved = await tenant.backend.advance_to_next_run_date()
-            elif "to" in body:
-                moved = await tenant.backend.advance(to=date.fromisoformat(str(body["to"])))
             else:
-                return _fail('send {"to": "YYYY-MM-DD"} or {"nextRunDate": true}')
-        except (ValueError, AttributeError) as exc:
-            return _fail(f"bad clock request: {exc}")
+                latest = tenant.engine.today + timedelta(days=MAX_ADVANCE_DAYS)
+                if move.to > latest:
+                    raise _Refused(
+                        f"the clock moves at most {MAX_ADVANCE_DAYS} days at a time "
+                        f"(to {latest.isoformat()} from this tenant's today)"
+                    )
+                moved = await tenant.backend.advance(to=move.to)
         except BackendError as exc:
-            return _fail(exc.message)
+            raise _Refused(exc.message) from None
         return _json({**moved.to_wire(), **_clock(tenant)})
 
     async def settle(request: Request) -> Response:
@@ -120,32 +191,34 @@ def control_routes(server: FakeServer) -> list[Route]:
             tenant.faults.clear()
             return _json({"rules": []})
         if request.method == "POST":
-            try:
-                body = await _body(request)
-                raws = body if isinstance(body, list) else [body]
-                rules = [tenant.faults.add(FaultRule.from_json(raw)) for raw in raws]
-            except (ValueError, TypeError) as exc:
-                return _fail(f"bad fault rule: {exc}")
+            body = await _body(request)
+            raws = body if isinstance(body, list) else [body]
+            if not raws:
+                raise _Refused("send a fault rule or a non-empty list of them")
+            if len(tenant.faults.rules) + len(raws) > MAX_FAULT_RULES:
+                raise _Refused(f"a tenant holds at most {MAX_FAULT_RULES} fault rules")
+            checked = [_validate(FaultRuleIn, raw, "fault rule") for raw in raws]
+            rules = [tenant.faults.add(rule.to_rule()) for rule in checked]
             return _json({"rules": [r.to_json() for r in rules]}, 201)
         return _json({"rules": [r.to_json() for r in tenant.faults.rules]})
 
     async def fault(request: Request) -> Response:
         tenant = tenant_of(request)
-        try:
-            rule_id = int(request.path_params["rule_id"])
-        except ValueError:
-            return _fail("a rule id is a number", 404)
+        text = request.path_params["rule_id"]
+        if not (text.isascii() and text.isdigit() and len(text) <= 18):
+            raise _Refused("a rule id is a number", 404)
+        rule_id = int(text)
         if not tenant.faults.remove(rule_id):
-            return _fail(f"no fault rule {rule_id}", 404)
+            raise _Refused(f"no fault rule {rule_id}", 404)
         return _json({"removed": rule_id})
 
     async def tenant_state(request: Request) -> Response:
-        client_id = request.path_params["client_id"]
+        client_id = _client_id(request)
         if request.method == "PUT":
             try:
                 tenant = registry.import_tenant(client_id, await _body(request))
-            except (BackendError, ValueError) as exc:
-                return _fail(str(exc))
+            except BackendError as exc:
+                raise _Refused(exc.message) from None
             return _json(_clock(tenant))
         return _json(registry.export_tenant(registry.get(client_id)))
 
@@ -153,28 +226,26 @@ def control_routes(server: FakeServer) -> list[Route]:
         if request.method == "DELETE":
             server.journal.clear()
             return _json({"entries": []})
-        q = request.query_params
-        entries = server.journal.entries(
-            tenant=q.get("tenant"), method=q.get("method"), path=q.get("path")
-        )
-        if q.get("operation"):
-            entries = [e for e in entries if e.operation == q["operation"]]
-        if q.get("status"):
-            entries = [e for e in entries if str(e.status) == q["status"]]
-        if q.get("fault") in ("true", "1"):
+        query = _validate(JournalQuery, dict(request.query_params), "journal query")
+        entries = server.journal.entries(tenant=query.tenant, method=query.method, path=query.path)
+        if query.operation:
+            entries = [e for e in entries if e.operation == query.operation]
+        if query.status is not None:
+            entries = [e for e in entries if e.status == query.status]
+        if query.fault:
             entries = [e for e in entries if e.fault]
-        if q.get("since"):
-            entries = [e for e in entries if e.seq > int(q["since"])]
-        if q.get("limit"):
-            entries = entries[-int(q["limit"]) :]
+        if query.since is not None:
+            entries = [e for e in entries if e.seq > query.since]
+        if query.limit is not None:
+            entries = entries[-query.limit :]
         return _json({"entries": [e.to_json() for e in entries]})
 
     async def state(request: Request) -> Response:
         if request.method == "PUT":
             try:
                 registry.import_state(await _body(request))
-            except (BackendError, ValueError) as exc:
-                return _fail(str(exc))
+            except BackendError as exc:
+                raise _Refused(exc.message) from None
             return _json({"tenants": [t.client_id for t in registry.tenants]})
         return _json(registry.export_state())
 
@@ -182,21 +253,34 @@ def control_routes(server: FakeServer) -> list[Route]:
         try:
             path = registry.save()
         except BackendError as exc:
-            return _fail(exc.message)
+            raise _Refused(exc.message) from None
         return _json({"saved": str(path), "tenants": [t.client_id for t in registry.tenants]})
 
+    def guarded(handler: Any) -> Any:
+        async def endpoint(request: Request) -> Response:
+            try:
+                response: Response = await handler(request)
+            except _Refused as refused:
+                return control_error(refused.message, refused.status)
+            return response
+
+        endpoint.__name__ = handler.__name__
+        return endpoint
+
     t = "/_fake/tenants/{client_id}"
-    return [
-        Route("/_fake/health", health, methods=["GET"]),
-        Route("/_fake/tenants", tenants, methods=["GET"]),
-        Route(f"{t}/reset", reset, methods=["POST"]),
-        Route(f"{t}/clock", clock, methods=["GET"]),
-        Route(f"{t}/clock/advance", advance, methods=["POST"]),
-        Route(f"{t}/clock/settle", settle, methods=["POST"]),
-        Route(f"{t}/faults", faults, methods=["GET", "POST", "DELETE"]),
-        Route(f"{t}/faults/{{rule_id}}", fault, methods=["DELETE"]),
-        Route(f"{t}/state", tenant_state, methods=["GET", "PUT"]),
-        Route("/_fake/journal", journal, methods=["GET", "DELETE"]),
-        Route("/_fake/state", state, methods=["GET", "PUT"]),
-        Route("/_fake/state/save", save, methods=["POST"]),
+    table: list[tuple[str, Any, list[str]]] = [
+        ("/_fake/health", health, ["GET"]),
+        ("/_fake/openapi.json", description, ["GET"]),
+        ("/_fake/tenants", tenants, ["GET"]),
+        (f"{t}/reset", reset, ["POST"]),
+        (f"{t}/clock", clock, ["GET"]),
+        (f"{t}/clock/advance", advance, ["POST"]),
+        (f"{t}/clock/settle", settle, ["POST"]),
+        (f"{t}/faults", faults, ["GET", "POST", "DELETE"]),
+        (f"{t}/faults/{{rule_id}}", fault, ["DELETE"]),
+        (f"{t}/state", tenant_state, ["GET", "PUT"]),
+        ("/_fake/journal", journal, ["GET", "DELETE"]),
+        ("/_fake/state", state, ["GET", "PUT"]),
+        ("/_fake/state/save", save, ["POST"]),
     ]
+    return [Route(path, guarded(handler), methods=methods) for path, handler, methods in table]

@@ -44,10 +44,11 @@ from backends.fake.server.codec import (
     is_transient,
     uses_real_status,
 )
+from backends.fake.server.control_models import MAX_CLIENT_ID
 from backends.fake.server.idempotency import MAX_KEY_LENGTH, Claim, fingerprint
 from backends.fake.server.journal import Journal, JournalEntry
 from backends.fake.server.tenants import TOKEN_SECONDS, Tenant, TenantRegistry, request_ids
-from backends.fake.server.validation import parse_json
+from backends.fake.server.validation import BodyTooLarge, parse_json, read_body
 
 __all__ = ["IN_PROCESS", "DroppedConnection", "FakeServer", "Settings"]
 
@@ -285,7 +286,14 @@ class FakeServer:
                 return self._fault_out(before, ex, oq)
             ex.faults.append(f"#{before.id} latency ({before.phase})")
             await self.sleep(before.latency_ms / 1000)
-        raw = await request.body()
+        try:
+            raw = await read_body(request)
+        except BodyTooLarge as exc:
+            too_large = self._error(
+                ValidationError(str(exc), code=route.resource * 100 + 20), ex, object_query=oq
+            )
+            too_large.status = 413
+            return too_large
         key = request.headers.get("idempotency-key") if method in ("POST", "PATCH") else None
         claim: Claim | None = None
         if key is not None:
@@ -384,7 +392,14 @@ class FakeServer:
 
     async def token(self, request: Request) -> Response:
         """``POST /oauth/token``: form body, client credentials; the tenant is the client id."""
-        raw = (await request.body()).decode("utf-8", errors="replace")
+        try:
+            raw = (await read_body(request)).decode("utf-8", errors="replace")
+        except BodyTooLarge as exc:
+            request_id, process_id = self._anonymous_ids()
+            track = request.headers.get("zuora-track-id")
+            ex = _Exchange(None, None, request_id, process_id, track, True)
+            error = {"error": "invalid_request", "error_description": str(exc)}
+            return self._finish(request, ex, _Out(413, jsoncodec.dumps(error)))
         form = dict(parse_qsl(raw, keep_blank_values=True))
         client_id = form.get("client_id", "")
         tenant = self.registry.find(client_id) if client_id else None
@@ -398,6 +413,12 @@ class FakeServer:
             rule = tenant.faults.pick("POST", "/oauth/token", "createToken", "before")
             if rule is not None and rule.effect != "latency":
                 return self._finish(request, ex, self._fault_out(rule, ex, False))
+        if len(client_id) > MAX_CLIENT_ID:
+            error = {
+                "error": "invalid_request",
+                "error_description": f"client_id is at most {MAX_CLIENT_ID} characters",
+            }
+            return self._finish(request, ex, _Out(400, jsoncodec.dumps(error)))
         if form.get("grant_type") != "client_credentials" or not client_id:
             out = _Out(
                 400,

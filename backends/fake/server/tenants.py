@@ -14,19 +14,24 @@ console's fake backend writes) is also accepted and becomes the demo tenant.
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+import pydantic
+
 from backends import jsoncodec
-from backends.errors import ValidationError
+from backends.errors import BackendError, ValidationError
 from backends.fake import tenants as seeds
 from backends.fake.backend import FakeBackend
 from backends.fake.engine import Engine
-from backends.fake.faults import FaultBook, FaultRule
+from backends.fake.faults import FaultBook
 from backends.fake.persistence import write_atomic
+from backends.fake.server.control_models import TenantStateIn
 from backends.fake.server.idempotency import IdempotencyStore
+from backends.rest.secrets import Secret
 
 __all__ = [
     "DEMO_CLIENT_ID",
@@ -124,7 +129,7 @@ class TenantRegistry:
         self,
         *,
         seed: str = "demo",
-        client_secret: str = DEMO_CLIENT_SECRET,
+        client_secret: str | Secret = DEMO_CLIENT_SECRET,
         demo_client_id: str = DEMO_CLIENT_ID,
         progression: Progression = "manual",
         stage_seconds: float = 1.0,
@@ -133,7 +138,9 @@ class TenantRegistry:
     ) -> None:
         _seed_engine(seed)  # fail early on an unknown seed
         self.seed = seed
-        self.client_secret = client_secret
+        self.client_secret = (
+            client_secret if isinstance(client_secret, Secret) else Secret(client_secret)
+        )
         self.demo_client_id = demo_client_id
         self.progression: Progression = progression
         self.stage_seconds = stage_seconds
@@ -200,7 +207,8 @@ class TenantRegistry:
     # ----------------------------------------------------------------- tokens
 
     def credentials_ok(self, client_id: str, client_secret: str) -> bool:
-        return bool(client_id) and client_secret == self.client_secret
+        expected = self.client_secret.reveal().encode()
+        return bool(client_id) and hmac.compare_digest(client_secret.encode(), expected)
 
     def issue_token(self, client_id: str) -> tuple[str, Tenant]:
         tenant = self.get(client_id)
@@ -212,7 +220,7 @@ class TenantRegistry:
             del self._tokens[old]  # expired ones go when their tenant asks for a new token
         self._token_counter += 1
         token = hashlib.sha256(
-            f"{self.client_secret}\x00{client_id}\x00{self._token_counter}".encode()
+            f"{self.client_secret.reveal()}\x00{client_id}\x00{self._token_counter}".encode()
         ).hexdigest()[:32]
         self._tokens[token] = _Token(client_id, tenant.now() + timedelta(seconds=TOKEN_SECONDS))
         return token, tenant
@@ -249,18 +257,36 @@ class TenantRegistry:
         }
 
     def import_tenant(self, client_id: str, data: Any) -> Tenant:
-        """Replace one tenant from :meth:`export_tenant` output (or a bare engine state)."""
+        """Replace one tenant from :meth:`export_tenant` output (or a bare engine state).
+
+        Everything is checked before anything changes: a refused state leaves the tenant as it
+        was."""
+        tenant = self._build_tenant(client_id, data)
+        self._tenants[client_id] = tenant
+        self._revoke(client_id)
+        return tenant
+
+    def _build_tenant(self, client_id: str, data: Any) -> Tenant:
         if isinstance(data, dict) and data.get("format") == _ENGINE_STATE_FORMAT:
             data = {"engine": data}
         if not isinstance(data, dict) or "engine" not in data:
             raise ValidationError("Not a tenant state: expected an object with an engine state")
-        engine = Engine.import_state(data["engine"])
+        engine = Engine.import_state(data["engine"])  # the engine's own checks, StateError
+        try:
+            checked = TenantStateIn.model_validate(data)
+        except pydantic.ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise ValidationError(f"Not a valid tenant state: {where}: {first['msg']}") from None
         tenant = self._make(client_id, engine)
-        tenant.idempotency.import_(data.get("idempotency") or [])
-        for raw in data.get("faults") or []:
-            tenant.faults.add(FaultRule.from_json(raw))
-        self._tenants[client_id] = tenant
-        self._revoke(client_id)
+        try:
+            tenant.idempotency.import_(
+                [entry.model_dump(by_alias=True) for entry in checked.idempotency]
+            )
+        except ValueError as exc:
+            raise ValidationError(f"Not a valid tenant state: idempotency: {exc}") from None
+        for rule in checked.faults:
+            tenant.faults.add(rule.to_rule())
         return tenant
 
     def export_state(self) -> dict[str, Any]:
@@ -272,16 +298,26 @@ class TenantRegistry:
         }
 
     def import_state(self, data: Any) -> None:
-        """Replace every tenant from :meth:`export_state` output or from a bare engine state."""
+        """Replace every tenant from :meth:`export_state` output or from a bare engine state.
+
+        All tenants are rebuilt first; only when every one of them is sound do they replace the
+        current ones."""
         if isinstance(data, dict) and data.get("format") == _ENGINE_STATE_FORMAT:
-            self._tenants.clear()
-            self._tokens.clear()
-            self.import_tenant(self.demo_client_id, data)
-            return
+            built = {self.demo_client_id: self._build_tenant(self.demo_client_id, data)}
+        else:
+            built = self._build_server_state(data)
+        self._tenants = built
+        self._tokens.clear()
+
+    def _build_server_state(self, data: Any) -> dict[str, Tenant]:
         if not isinstance(data, dict) or data.get("format") != SERVER_STATE_FORMAT:
             raise ValidationError("This is not a saved fake-server state (no format marker)")
         version = data.get("version")
-        if not isinstance(version, int) or version > SERVER_STATE_VERSION:
+        if (
+            isinstance(version, bool)
+            or not isinstance(version, int)
+            or version > SERVER_STATE_VERSION
+        ):
             raise ValidationError(
                 f"The saved server state is version {version!r}; this billing-tui reads up to "
                 f"version {SERVER_STATE_VERSION}: upgrade billing-tui or start a new state"
@@ -289,12 +325,20 @@ class TenantRegistry:
         entries = data.get("tenants")
         if not isinstance(entries, list):
             raise ValidationError("The saved server state has no tenant list: it is corrupt")
-        self._tenants.clear()
-        self._tokens.clear()
+        built: dict[str, Tenant] = {}
         for entry in entries:
             if not isinstance(entry, dict) or not isinstance(entry.get("clientId"), str):
                 raise ValidationError("A tenant in the saved server state has no clientId")
-            self.import_tenant(entry["clientId"], entry)
+            client_id = entry["clientId"]
+            if not client_id or client_id in built:
+                raise ValidationError(
+                    f"The saved server state names tenant {client_id!r} twice or empty"
+                )
+            try:
+                built[client_id] = self._build_tenant(client_id, entry)
+            except BackendError as exc:
+                raise ValidationError(f"tenant {client_id!r}: {exc.message}") from None
+        return built
 
     def save(self, path: Path | None = None) -> Path:
         """Write every tenant atomically (temp file, fsync, rename) to ``path`` or the state file."""

@@ -1,6 +1,9 @@
 """Request bodies checked the way Zuora checks them, with Zuora's error categories.
 
+* a body larger than :data:`MAX_BODY_BYTES`: HTTP 413 (checked before anything is parsed);
 * a body that is not JSON: category 90 (malformed JSON);
+* JSON nested deeper than :data:`MAX_DEPTH` levels: category 20 (no Zuora request nests so
+  deep; checked before decoding, so a hostile body cannot exhaust the decoder's recursion);
 * a field the endpoint does not know, at any depth: category 21 (unknown field);
 * a required field left out: category 22 (missing required field);
 * a value of the wrong type or format: category 20 (invalid value).
@@ -13,6 +16,7 @@ camelCase aliases through nested models and lists.
 from __future__ import annotations
 
 import json
+import re
 import types
 import typing
 from datetime import date
@@ -21,11 +25,15 @@ from typing import Any, TypeVar, Union
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+from starlette.requests import Request
 
 from backends import jsoncodec
 from backends.errors import ValidationError
 
 __all__ = [
+    "MAX_BODY_BYTES",
+    "MAX_DEPTH",
+    "BodyTooLarge",
     "BulkPostBody",
     "CancelBillRunBody",
     "ChargesBody",
@@ -33,11 +41,63 @@ __all__ = [
     "ExecuteBody",
     "PostBody",
     "ReverseBody",
+    "nested_deeper_than",
     "parse_json",
+    "read_body",
     "validate_body",
 ]
 
 M = TypeVar("M", bound=BaseModel)
+
+#: The largest request body the API routes and ``/oauth/token`` accept (1 MiB): Zuora's own
+#: requests for these operations are a few kilobytes (a bulk post of 50 invoices is ~3 KB).
+MAX_BODY_BYTES = 1024 * 1024
+#: The deepest JSON nesting accepted (objects and arrays); Zuora's deepest request nests ~6.
+MAX_DEPTH = 64
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+class BodyTooLarge(Exception):
+    """The request body is over the route's limit (answered with HTTP 413)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The request body is larger than {limit} bytes: send a smaller one")
+        self.limit = limit
+
+
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The whole body, or :class:`BodyTooLarge` as soon as it passes ``limit`` bytes (a
+    ``Content-Length`` over the limit is refused before a byte is read)."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise BodyTooLarge(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def nested_deeper_than(raw: bytes, limit: int = MAX_DEPTH) -> bool:
+    """True when the JSON text opens more than ``limit`` arrays/objects at once.
+
+    Works on the text (strings removed), so it is safe on bodies that would overflow the
+    decoder's recursion, and linear in the body's size."""
+    depth = 0
+    for char in _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS):
+        if char in b"[{":
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
 
 MALFORMED = 90
 UNKNOWN = 21
@@ -97,6 +157,12 @@ def parse_json(raw: bytes, resource: int) -> Any:
     """The body as JSON (``None`` when empty); category 90 when it is not JSON."""
     if not raw.strip():
         return None
+    if nested_deeper_than(raw):
+        raise ValidationError(
+            f"The request body nests deeper than {MAX_DEPTH} levels: no request of this API "
+            "does; send a flatter body",
+            code=resource * 100 + INVALID,
+        )
     try:
         return jsoncodec.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
