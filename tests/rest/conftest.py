@@ -20,7 +20,7 @@ from zuora_samples import oq_account, oq_schedule_row
 
 from backends import jsoncodec
 from backends.errors import BackendError
-from backends.rest import RestBackend
+from backends.rest import RestBackend, boundary
 
 BASE = "https://rest.test.zuora.com"
 CLIENT_ID = "7f1c2d3e-0000-4000-8000-client0id001"
@@ -154,3 +154,10 @@ def api_calls(router: respx.MockRouter) -> list[httpx.Request]:
             and "id.IN" in str(call.request.url.params)
         )
     ]
+
+
+@pytest.fixture(autouse=True)
+def _strict_boundary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The backend's safety net re-raises here: a parsing path that lets a non-BackendError
+    escape fails its test instead of being converted."""
+    monkeypatch.setattr(boundary, "STRICT", True)
