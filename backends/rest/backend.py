@@ -1157,7 +1157,12 @@ class RestBackend:
         number = self._bill_run_numbers.get(run_id)
         if number is None:
             number = (await self.get_bill_run(run_id)).bill_run_number
-        source = f"sourceid.EQ:{_filter_value(number)}"
+        if not _SAFE_VALUE.fullmatch(number):
+            raise malformed(
+                f"GET /v1/bill-runs/{_q(run_id)}",
+                f"field billRunNumber {number!r} is not a bill run number",
+            )
+        source = f"sourceid.EQ:{number}"
         invoice_rows, memo_rows = await all_of(
             self._oq_all("/object-query/invoices", [source]),
             self._oq_all("/object-query/credit-memos", [source]),
