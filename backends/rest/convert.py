@@ -85,7 +85,12 @@ def document_status(value: Any) -> DocumentStatus | None:
 
 
 def v1_order(raw: dict[str, Any]) -> dict[str, Any]:
+    """A v1 order. Zuora's spec gives v1 orders no ``id`` (only Object Query rows have one), so
+    an order without one is keyed by its number: the contract and the console reach orders by
+    number only (inferred; the model still requires an ``id``)."""
     order = _object(raw)
+    if "id" not in order and isinstance(order.get("orderNumber"), str):
+        order["id"] = order["orderNumber"]
     if "invoiceScheduleId" in order:
         order["invoiceScheduleId"] = _as_str(order["invoiceScheduleId"])
     details = order.get("existingAccountDetails")
