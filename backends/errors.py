@@ -36,6 +36,11 @@ class BackendError(Exception):
     #: default category, used to build a code when a backend only knows the category
     category: int | None = None
     default_status: int | None = None
+    #: the call that failed (``"PUT /v1/invoices/INV00000001/post"``), set by the REST backend
+    endpoint: str | None = None
+    #: set by the REST backend's transport on the error that ended a changing call after a reply
+    #: to one of its attempts was lost: the change may have been applied all the same
+    reply_lost: bool = False
 
     def __init__(
         self,

@@ -74,18 +74,26 @@ items' invoice numbers come from the schedule list's expansion.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Literal, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
 
-from backends.errors import BackendError, NotFoundError, ServerError, ValidationError
+from backends.errors import (
+    BackendError,
+    NotFoundError,
+    OutcomeUnknownError,
+    ServerError,
+    ValidationError,
+)
 from backends.models import (
     Account,
     BackendInfo,
@@ -109,8 +117,10 @@ from backends.models import (
 )
 from backends.profile import BackendProfile
 from backends.rest import convert
+from backends.rest.boundary import guarded
 from backends.rest.envelope import (
     BulkOutcome,
+    MalformedResponse,
     bulk_outcomes,
     check_bulk_item,
     malformed,
@@ -121,6 +131,7 @@ from backends.rest.environments import check_base_url, resolve_base_url
 from backends.rest.paging import (
     OQ_MAX_PAGE_SIZE,
     V1_MAX_PAGE_SIZE,
+    PageGuard,
     decode_cursor,
     oq_cursor,
     oq_page_size,
@@ -129,9 +140,28 @@ from backends.rest.paging import (
     v1_request,
 )
 from backends.rest.secrets import Secret, read_client_secret
-from backends.rest.transport import RequestRecord, Transport, new_idempotency_key
+from backends.rest.tasks import all_of
+from backends.rest.transport import RequestRecord, Transport, maybe_applied, new_idempotency_key
+from backends.tracing import report_recovery
 
 __all__ = ["RestBackend"]
+
+log = logging.getLogger("backends.rest.backend")
+
+T = TypeVar("T")
+
+
+@dataclass
+class _Flight:
+    """One in-flight order GET and how many callers wait for it."""
+
+    task: asyncio.Task[Order]
+    waiters: int = 0
+
+
+class _Gone:
+    """What a read-back found when the object no longer exists (a lost delete)."""
+
 
 _ORDER_NUMBER = re.compile(r"O-?\d+", re.IGNORECASE)
 _ZUORA_ID = re.compile(r"[0-9a-fA-F]{32}")
@@ -151,6 +181,7 @@ _V1_SCHEDULE_ITEMS_PAGE = V1_MAX_PAGE_SIZE
 BULK_POST_LIMIT = 50
 #: Pages of invoice items read at most (40 a page: 20,000 charges, Zuora's per-invoice limit).
 _MAX_ITEM_PAGES = 500
+_MAX_ITEM_ROWS = 20_000
 #: A value that can sit inside an Object Query filter (``IN:[a,b]``) without changing it.
 _SAFE_VALUE = re.compile(r"[A-Za-z0-9_.\-]+")
 
@@ -176,6 +207,16 @@ def _oq_cursor_state(state: dict[str, Any]) -> tuple[list[str], int, str]:
     return filters, size, token
 
 
+def _server_error(endpoint: str, message: str) -> ServerError:
+    error = ServerError(message)
+    error.endpoint = endpoint
+    return error
+
+
+async def _no_rows() -> list[dict[str, Any]]:
+    return []
+
+
 def _in_filter(field: str, values: Iterable[str | None]) -> str | None:
     """``field.IN:[a,b]`` over the non-empty values, sorted; None when there are none, or when
     one would not be a safe filter value (then the lookup is skipped, not the caller's call)."""
@@ -184,6 +225,49 @@ def _in_filter(field: str, values: Iterable[str | None]) -> str | None:
     except ValidationError:
         return None
     return f"{field}.IN:[{','.join(wanted)}]" if wanted else None
+
+
+def _document_is(status: DocumentStatus) -> Callable[[object], str | None]:
+    """A ``done`` check for :meth:`RestBackend._change`: the document has ``status``."""
+
+    def check(found: object) -> str | None:
+        if isinstance(found, Invoice) and found.status is status:
+            return f"{found.invoice_number} is {status.value}"
+        if isinstance(found, CreditMemo) and found.status is status:
+            return f"{found.number} is {status.value}"
+        return None
+
+    return check
+
+
+def _schedule_is(paused: bool) -> Callable[[object], str | None]:
+    """A ``done`` check: the schedule is paused (or, for a resume, no longer paused)."""
+
+    def check(found: object) -> str | None:
+        if (
+            isinstance(found, InvoiceSchedule)
+            and (found.status is InvoiceScheduleStatus.PAUSED) is paused
+        ):
+            return f"{found.number} is {found.status.value}"
+        return None
+
+    return check
+
+
+def _bill_run_is(*statuses: BillRunStatus) -> Callable[[object], str | None]:
+    def check(found: object) -> str | None:
+        if isinstance(found, BillRun) and found.status in statuses:
+            return f"{found.bill_run_number} is {found.status.value}"
+        return None
+
+    return check
+
+
+def _is_gone(what: str) -> Callable[[object], str | None]:
+    def check(found: object) -> str | None:
+        return f"{what} is deleted" if isinstance(found, _Gone) else None
+
+    return check
 
 
 #: Where ``from_profile`` finds the client id when the profile has none (it is not a secret).
@@ -204,6 +288,7 @@ def _wire(model: ZuoraModel) -> dict[str, Any]:
     return body
 
 
+@guarded
 class RestBackend:
     """The ``Backend`` contract over Zuora's REST API. See the module docstring."""
 
@@ -254,9 +339,9 @@ class RestBackend:
         self._order_accounts: dict[str, str] = {}  # order number -> account number
         self._order_schedules: dict[str, str | None] = {}  # order number -> last schedule id
         self._schedule_numbers: dict[str, str] = {}  # schedule id -> number
-        self._documents: dict[str, tuple[str, DocumentStatus | None]] = {}  # id -> number, status
+        self._documents: dict[str, str] = {}  # document id -> number (never changes)
         self._bill_run_numbers: dict[str, str] = {}  # bill run id -> number (never changes)
-        self._order_flights: dict[str, asyncio.Task[Order]] = {}
+        self._order_flights: dict[str, _Flight] = {}
         self._post_route: Literal["put", "bulk"] | None = None
 
     @classmethod
@@ -305,8 +390,8 @@ class RestBackend:
     # ------------------------------------------------------------------ lifecycle
 
     async def aclose(self) -> None:
-        for task in list(self._order_flights.values()):
-            task.cancel()
+        for flight in list(self._order_flights.values()):
+            flight.task.cancel()
         await self._http.aclose()
 
     async def __aenter__(self) -> Self:
@@ -324,6 +409,80 @@ class RestBackend:
 
     async def _get(self, path: str, params: list[tuple[str, str]] | None = None) -> Any:
         return await self._http.request("GET", path, params=params)
+
+    async def _change(
+        self,
+        act: Callable[[], Awaitable[T]],
+        *,
+        what: str,
+        ref: str,
+        read: Callable[[], Awaitable[T | _Gone]] | None = None,
+        done: Callable[[T | _Gone], str | None] | None = None,
+    ) -> T:
+        """Run a changing call; if its reply was lost, read the object back and decide.
+
+        The call's reply is lost when the transport marked its final error ``reply_lost`` (an
+        attempt got no answer, a 5xx or an unreadable body; then a retry was refused or lost
+        too), or when its 2xx answer could not be read. Then ``read()`` fetches the object and
+        ``done(obj)`` says, in a sentence for the operator (``"INV00000001 is Posted"``),
+        whether it shows the change: if so, the recovery is reported and the object returned.
+        If it does not, and the server refused the retry, the refusal stands (the object shows
+        the change was not made). Anything else is :class:`OutcomeUnknownError` naming ``ref``:
+        never a plain failure of something that may have happened.
+        """
+        try:
+            return await act()
+        except BackendError as exc:
+            if not (exc.reply_lost or isinstance(exc, MalformedResponse)):
+                raise
+            lost = exc
+        log.info("%s: reply lost (%s); reading %s back", what, type(lost).__name__, ref)
+        if read is None or done is None:
+            raise self._unknown(
+                f"Zuora's reply to {what} was lost ({lost.message}), so whether it was applied "
+                f"is not known: check {ref} before trying again",
+                ref,
+                lost,
+            )
+        try:
+            current = await read()
+        except BackendError as exc:
+            raise self._unknown(
+                f"Zuora's reply to {what} was lost, and {ref} could not be read back "
+                f"({exc.message}): check {ref} before trying again",
+                ref,
+                lost,
+            ) from None
+        note = done(current)
+        if note is not None:
+            log.info("%s: recovered after a lost reply: %s", what, note)
+            report_recovery(note)
+            if isinstance(current, _Gone):
+                return None  # type: ignore[return-value]  # a delete's result
+            return current
+        if not maybe_applied(lost) and not isinstance(lost, MalformedResponse):
+            raise lost
+        raise self._unknown(
+            f"Zuora's reply to {what} was lost and {ref} does not show it yet: check {ref} "
+            "before trying again",
+            ref,
+            lost,
+        )
+
+    @staticmethod
+    def _unknown(message: str, ref: str, lost: BackendError) -> OutcomeUnknownError:
+        error = OutcomeUnknownError(
+            message, object_ref=ref, request_id=lost.request_id, track_id=lost.track_id
+        )
+        error.endpoint = lost.endpoint
+        return error
+
+    async def _gone_or(self, read: Callable[[], Awaitable[T]]) -> T | _Gone:
+        """``read()``, or :class:`_Gone` when the object no longer exists."""
+        try:
+            return await read()
+        except NotFoundError:
+            return _Gone()
 
     def _remember_account(
         self, number: str | None, account_id: str | None, name: str | None
@@ -347,39 +506,27 @@ class RestBackend:
             order.invoice_schedule_number = self._schedule_numbers.get(order.invoice_schedule_id)
         return order
 
-    def _remember_document(
-        self, doc_id: str | None, number: str | None, status: DocumentStatus | None
-    ) -> None:
+    def _remember_document(self, doc_id: str | None, number: str | None) -> None:
         if doc_id and number:
-            self._documents[doc_id] = (number, status)
+            self._documents[doc_id] = number
 
     def _derive_schedule(self, schedule: InvoiceSchedule) -> InvoiceSchedule:
-        """Fill item document numbers/statuses: from the response if it had them, else from
-        what this session last saw of that document (numbers never change; a status can, if
-        someone outside this console acts on the document)."""
+        """Fill item document numbers from the response if it had them, else from what this
+        session saw of that document: numbers never change. A status is state, so it is never
+        filled from memory; it comes from the response or from reading the documents."""
         self._schedule_numbers[schedule.id] = schedule.number
         for item in schedule.schedule_items:
             if item.invoice_id:
                 if item.invoice_number:
-                    self._remember_document(
-                        item.invoice_id, item.invoice_number, item.invoice_status
-                    )
-                elif item.invoice_id in self._documents:
-                    item.invoice_number, item.invoice_status = self._documents[item.invoice_id]
+                    self._remember_document(item.invoice_id, item.invoice_number)
+                else:
+                    item.invoice_number = self._documents.get(item.invoice_id)
             if item.credit_memo_id:
                 if item.credit_memo_number:
-                    self._remember_document(
-                        item.credit_memo_id, item.credit_memo_number, item.credit_memo_status
-                    )
-                elif item.credit_memo_id in self._documents:
-                    item.credit_memo_number, item.credit_memo_status = self._documents[
-                        item.credit_memo_id
-                    ]
+                    self._remember_document(item.credit_memo_id, item.credit_memo_number)
+                else:
+                    item.credit_memo_number = self._documents.get(item.credit_memo_id)
         return schedule
-
-    def _forget_document_statuses(self) -> None:
-        """A bill run was posted or cancelled: its documents' statuses changed in bulk."""
-        self._documents = {k: (number, None) for k, (number, _) in self._documents.items()}
 
     # ------------------------------------------------------------------ orders and accounts
 
@@ -447,13 +594,16 @@ class RestBackend:
             order = parse_model(Order, convert.v1_order(row), endpoint, what=f"orders[{i}]")
             self._remember_order(order)
             parsed.append(order)
-        await asyncio.gather(
+        await all_of(
             self._learn_accounts({o.existing_account_number for o in parsed}),
             self._learn_schedule_numbers({o.invoice_schedule_id for o in parsed}),
         )
         orders = [self._derive_order(order) for order in parsed]
         # Kept in Zuora's order: sorting within a page would contradict the next page.
-        return Page(items=orders, next_cursor=v1_cursor(kind, path, data.get("nextPage")))
+        next_cursor = v1_cursor(
+            kind, path, data.get("nextPage"), current_page=dict(params).get("page")
+        )
+        return Page(items=orders, next_cursor=next_cursor)
 
     async def _learn_accounts(self, numbers: set[str]) -> None:
         """v1 orders name their account by number only; the console shows its name. Ask for
@@ -529,29 +679,41 @@ class RestBackend:
             orders.append(self._derive_order(order))
         return Page(
             items=orders,
-            next_cursor=oq_cursor("orders-oq", data.get("nextPage"), f=filters, n=size),
+            next_cursor=oq_cursor(
+                "orders-oq", data.get("nextPage"), current=token, f=filters, n=size
+            ),
         )
 
     async def get_order(self, order_number: str) -> Order:
         return await self._fetch_order(order_number)
 
-    def _fetch_order(self, order_number: str) -> Awaitable[Order]:
+    async def _fetch_order(self, order_number: str) -> Order:
         """One in-flight ``GET /v1/orders/{n}`` per order, shared by concurrent callers (the
-        order screen asks for the order and its schedules at once; both need this order)."""
+        order screen asks for the order and its schedules at once; both need this order).
+        When every caller waiting for it has been cancelled, the request is cancelled too and
+        has ended before the last caller's cancellation completes."""
         key = order_number.strip()
-        task = self._order_flights.get(key)
-        if task is None:
-            task = asyncio.ensure_future(self._load_order(key))
-            self._order_flights[key] = task
+        flight = self._order_flights.get(key)
+        if flight is None:
+            flight = _Flight(asyncio.ensure_future(self._load_order(key)))
+            self._order_flights[key] = flight
+            started = flight
 
             def done(t: asyncio.Task[Order]) -> None:
-                if self._order_flights.get(key) is t:
+                if self._order_flights.get(key) is started:
                     del self._order_flights[key]
                 if not t.cancelled():
                     t.exception()  # retrieved here; every waiter still gets it raised
 
-            task.add_done_callback(done)
-        return asyncio.shield(task)
+            flight.task.add_done_callback(done)
+        flight.waiters += 1
+        try:
+            return await asyncio.shield(flight.task)
+        finally:
+            flight.waiters -= 1
+            if flight.waiters == 0 and not flight.task.done():
+                flight.task.cancel()
+                await asyncio.wait([flight.task])
 
     async def _load_order(self, order_number: str) -> Order:
         path = f"/v1/orders/{_q(order_number)}"
@@ -564,6 +726,8 @@ class RestBackend:
     async def get_account(self, key: str) -> Account:
         path = f"/object-query/accounts/{_q(key)}"
         data = await self._get(path)
+        if not isinstance(data, dict):
+            raise malformed(f"GET {path}", "the body should be a JSON object")
         account = parse_model(Account, convert.oq_account(data), f"GET {path}")
         self._remember_account(account.account_number, account.id, account.name)
         return account
@@ -634,6 +798,7 @@ class RestBackend:
     ) -> Page[InvoiceSchedule]:
         endpoint = "GET /object-query/invoice-schedules"
         found: list[InvoiceSchedule] = []
+        seen = {token} if token else set()
         for _ in range(_MAX_ORDER_SCAN_PAGES if order else 1):
             params: list[tuple[str, str]] = [
                 ("pageSize", str(size)),
@@ -655,8 +820,11 @@ class RestBackend:
                     found.append(schedule)
             next_page = data.get("nextPage")
             token = next_page if isinstance(next_page, str) and next_page else None
+            if token in seen:  # a page naming one already read: the listing ends here
+                token = None
             if token is None or order is None or len(found) >= size:
                 break
+            seen.add(token)
         next_cursor = (
             oq_cursor("schedules", token, f=filters, o=order, i=latest, n=size) if token else None
         )
@@ -676,24 +844,55 @@ class RestBackend:
             )
             seen = {item.id for item in schedule.schedule_items}
             schedule.schedule_items.extend(i for i in more.schedule_items if i.id not in seen)
-        await self._read_unknown_documents(schedule)
+        await self._read_documents(schedule)
         return self._derive_schedule(schedule)
 
-    async def _read_unknown_documents(self, schedule: InvoiceSchedule) -> None:
-        """The v1 schedule names its items' documents by id only. The console shows their
-        numbers and statuses (and needs the status to know what may be posted), so read the
-        documents this session has not seen, or whose status it no longer knows, at once:
-        usually none (the order screen's Object Query list carried them) or the one a bill
-        run just produced."""
-        reads: list[Awaitable[object]] = []
+    async def _read_documents(self, schedule: InvoiceSchedule) -> None:
+        """The v1 schedule names its items' documents by id only; the console shows their
+        numbers and statuses (and needs the status to know what may be posted). Statuses are
+        state, never remembered: every read asks for them, with one Object Query per kind
+        (``id.IN:[…]``, both at once), and ``GET``s any document those do not list."""
+        invoice_ids = sorted({i.invoice_id for i in schedule.schedule_items if i.invoice_id})
+        memo_ids = sorted({i.credit_memo_id for i in schedule.schedule_items if i.credit_memo_id})
+        invoice_filter = _in_filter("id", invoice_ids)
+        memo_filter = _in_filter("id", memo_ids)
+        listed = await all_of(
+            self._oq_all("/object-query/invoices", [invoice_filter])
+            if invoice_filter
+            else _no_rows(),
+            self._oq_all("/object-query/credit-memos", [memo_filter])
+            if memo_filter
+            else _no_rows(),
+        )
+        found: dict[str, tuple[str, DocumentStatus | None]] = {}
+        number_fields = (("invoiceNumber",), ("memoNumber", "number"))
+        for rows, number_keys in zip(listed, number_fields, strict=True):
+            for row in rows:
+                doc_id = row.get("id")
+                number = next((row[k] for k in number_keys if isinstance(row.get(k), str)), None)
+                if isinstance(doc_id, str) and number is not None:
+                    found[doc_id] = (number, convert.document_status(row.get("status")))
+        missing_invoices = [d for d in invoice_ids if d not in found]
+        missing_memos = [d for d in memo_ids if d not in found]
+        for doc_id, number, status in await all_of(
+            *[self._document_state(d, memo=False) for d in missing_invoices],
+            *[self._document_state(d, memo=True) for d in missing_memos],
+        ):
+            found[doc_id] = (number, status)
         for item in schedule.schedule_items:
-            if item.invoice_id and self._documents.get(item.invoice_id, ("", None))[1] is None:
-                reads.append(self.get_invoice(item.invoice_id))
-            memo_id = item.credit_memo_id
-            if memo_id and self._documents.get(memo_id, ("", None))[1] is None:
-                reads.append(self.get_credit_memo(memo_id))
-        if reads:
-            await asyncio.gather(*reads)
+            if item.invoice_id in found:
+                item.invoice_number, item.invoice_status = found[item.invoice_id]
+            if item.credit_memo_id in found:
+                item.credit_memo_number, item.credit_memo_status = found[item.credit_memo_id]
+
+    async def _document_state(
+        self, doc_id: str, *, memo: bool
+    ) -> tuple[str, str, DocumentStatus | None]:
+        if memo:
+            credit_memo = await self.get_credit_memo(doc_id)
+            return doc_id, credit_memo.number, credit_memo.status
+        invoice = await self.get_invoice(doc_id)
+        return doc_id, invoice.invoice_number, invoice.status
 
     async def _schedule_call(
         self,
@@ -716,11 +915,13 @@ class RestBackend:
     async def create_invoice_schedule(
         self, request: CreateInvoiceScheduleRequest, *, idempotency_key: str | None = None
     ) -> InvoiceSchedule:
-        schedule = await self._schedule_call(
-            "POST",
-            "/v1/invoice-schedules",
-            json=_wire(request),
-            idempotency_key=idempotency_key or new_idempotency_key(),
+        key = idempotency_key or new_idempotency_key()
+        schedule = await self._change(
+            lambda: self._schedule_call(
+                "POST", "/v1/invoice-schedules", json=_wire(request), idempotency_key=key
+            ),
+            what="creating the invoice schedule",
+            ref=f"the invoice schedules of account {request.account_key}",
         )
         for order in request.orders:  # their "latest schedule" just changed
             self._order_schedules.pop(order, None)
@@ -729,13 +930,26 @@ class RestBackend:
     async def update_invoice_schedule(
         self, key: str, request: UpdateInvoiceScheduleRequest
     ) -> InvoiceSchedule:
-        return await self._schedule_call(
-            "PUT", f"/v1/invoice-schedules/{_q(key)}", json=_wire(request)
+        return await self._change(
+            lambda: self._schedule_call(
+                "PUT", f"/v1/invoice-schedules/{_q(key)}", json=_wire(request)
+            ),
+            what=f"updating invoice schedule {key}",
+            ref=key,
         )
 
     async def delete_invoice_schedule(self, key: str) -> None:
-        await self._http.request("DELETE", f"/v1/invoice-schedules/{_q(key)}")
-        self._order_schedules.clear()
+        path = f"/v1/invoice-schedules/{_q(key)}"
+        try:
+            await self._change(
+                lambda: self._http.request("DELETE", path),
+                what=f"deleting invoice schedule {key}",
+                ref=key,
+                read=lambda: self._gone_or(lambda: self.get_invoice_schedule(key)),
+                done=_is_gone(key),
+            )
+        finally:
+            self._order_schedules.clear()
 
     async def execute_invoice_schedule(
         self,
@@ -747,18 +961,35 @@ class RestBackend:
         body: dict[str, Any] = (
             {} if schedule_item_id is None else {"scheduleItemId": schedule_item_id}
         )
-        return await self._bill_run_call(
-            "POST",
-            f"/v1/invoice-schedules/{_q(key)}/execute",
-            json=body,
-            idempotency_key=idempotency_key or new_idempotency_key(),
+        idempotency = idempotency_key or new_idempotency_key()
+        return await self._change(
+            lambda: self._bill_run_call(
+                "POST",
+                f"/v1/invoice-schedules/{_q(key)}/execute",
+                json=body,
+                idempotency_key=idempotency,
+            ),
+            what=f"generating from invoice schedule {key}",
+            ref=key,
         )
 
     async def pause_invoice_schedule(self, key: str) -> InvoiceSchedule:
-        return await self._schedule_call("PUT", f"/v1/invoice-schedules/{_q(key)}/pause")
+        return await self._change(
+            lambda: self._schedule_call("PUT", f"/v1/invoice-schedules/{_q(key)}/pause"),
+            what=f"pausing invoice schedule {key}",
+            ref=key,
+            read=lambda: self.get_invoice_schedule(key),
+            done=_schedule_is(paused=True),
+        )
 
     async def resume_invoice_schedule(self, key: str) -> InvoiceSchedule:
-        return await self._schedule_call("PUT", f"/v1/invoice-schedules/{_q(key)}/resume")
+        return await self._change(
+            lambda: self._schedule_call("PUT", f"/v1/invoice-schedules/{_q(key)}/resume"),
+            what=f"resuming invoice schedule {key}",
+            ref=key,
+            read=lambda: self.get_invoice_schedule(key),
+            done=_schedule_is(paused=False),
+        )
 
     async def detach_charges(
         self, key: str, specific_subscriptions: list[SpecificSubscription]
@@ -775,7 +1006,11 @@ class RestBackend:
     ) -> InvoiceSchedule:
         path = f"/v1/invoice-schedules/{_q(key)}/{verb}"
         body = {"specificSubscriptions": [_wire(s) for s in specific_subscriptions]}
-        data = await self._http.request("PUT", path, json=body)
+        data = await self._change(
+            lambda: self._http.request("PUT", path, json=body),
+            what=f"{verb}ing charges of invoice schedule {key}",
+            ref=key,
+        )
         if isinstance(data, dict) and "number" in data and "scheduleItems" in data:
             schedule = parse_model(InvoiceSchedule, convert.v1_schedule(data), f"PUT {path}")
             return self._derive_schedule(schedule)
@@ -799,11 +1034,13 @@ class RestBackend:
         for key in ("billRunFilters", "chargeTypeToExclude"):
             if body.get(key) == []:
                 del body[key]
-        return await self._bill_run_call(
-            "POST",
-            "/v1/bill-runs",
-            json=body,
-            idempotency_key=idempotency_key or new_idempotency_key(),
+        idempotency = idempotency_key or new_idempotency_key()
+        return await self._change(
+            lambda: self._bill_run_call(
+                "POST", "/v1/bill-runs", json=body, idempotency_key=idempotency
+            ),
+            what="creating the bill run",
+            ref="the bill runs list",
         )
 
     async def get_bill_run(self, bill_run_id: str) -> BillRun:
@@ -813,20 +1050,38 @@ class RestBackend:
 
     async def post_bill_run(self, bill_run_id: str, invoice_date: date | None = None) -> BillRun:
         body = {} if invoice_date is None else {"invoiceDate": invoice_date}
-        run = await self._bill_run_call("PUT", f"/v1/bill-runs/{_q(bill_run_id)}/post", json=body)
-        self._forget_document_statuses()
-        return run
+        return await self._change(
+            lambda: self._bill_run_call("PUT", f"/v1/bill-runs/{_q(bill_run_id)}/post", json=body),
+            what=f"posting bill run {self._bill_run_ref(bill_run_id)}",
+            ref=self._bill_run_ref(bill_run_id),
+            read=lambda: self.get_bill_run(bill_run_id),
+            done=_bill_run_is(BillRunStatus.POSTED, BillRunStatus.POST_IN_PROGRESS),
+        )
 
     async def cancel_bill_run(self, bill_run_id: str) -> BillRun:
-        run = await self._bill_run_call("PUT", f"/v1/bill-runs/{_q(bill_run_id)}/cancel", json={})
-        self._forget_document_statuses()
-        return run
+        return await self._change(
+            lambda: self._bill_run_call("PUT", f"/v1/bill-runs/{_q(bill_run_id)}/cancel", json={}),
+            what=f"cancelling bill run {self._bill_run_ref(bill_run_id)}",
+            ref=self._bill_run_ref(bill_run_id),
+            read=lambda: self.get_bill_run(bill_run_id),
+            done=_bill_run_is(BillRunStatus.CANCELED, BillRunStatus.CANCEL_IN_PROGRESS),
+        )
+
+    def _bill_run_ref(self, bill_run_id: str) -> str:
+        """The bill run's number when this session knows it (what the operator sees)."""
+        return self._bill_run_numbers.get(bill_run_id.strip(), bill_run_id.strip())
 
     async def delete_bill_run(self, bill_run_id: str) -> None:
         """``DELETE /v1/bill-runs/{id}`` (Zuora allows it on Canceled and Error runs only)."""
-        await self._http.request("DELETE", f"/v1/bill-runs/{_q(bill_run_id)}")
+        ref = self._bill_run_ref(bill_run_id)
+        await self._change(
+            lambda: self._http.request("DELETE", f"/v1/bill-runs/{_q(bill_run_id)}"),
+            what=f"deleting bill run {ref}",
+            ref=ref,
+            read=lambda: self._gone_or(lambda: self.get_bill_run(bill_run_id)),
+            done=_is_gone(ref),
+        )
         self._bill_run_numbers.pop(bill_run_id.strip(), None)
-        self._forget_document_statuses()
 
     async def list_bill_runs(
         self,
@@ -855,7 +1110,7 @@ class RestBackend:
 
     async def _bill_run_numbers_of_account(self, account_id: str) -> list[str]:
         account = f"accountid.EQ:{_filter_value(account_id)}"
-        invoice_rows, memo_rows = await asyncio.gather(
+        invoice_rows, memo_rows = await all_of(
             self._oq_all("/object-query/invoices", [account]),
             self._oq_all("/object-query/credit-memos", [account]),
         )
@@ -888,7 +1143,9 @@ class RestBackend:
             runs.append(run)
         return Page(
             items=runs,
-            next_cursor=oq_cursor("bill-runs", data.get("nextPage"), f=filters, n=size),
+            next_cursor=oq_cursor(
+                "bill-runs", data.get("nextPage"), current=token, f=filters, n=size
+            ),
         )
 
     async def list_bill_run_documents(self, bill_run_id: str) -> BillRunDocuments:
@@ -900,8 +1157,13 @@ class RestBackend:
         number = self._bill_run_numbers.get(run_id)
         if number is None:
             number = (await self.get_bill_run(run_id)).bill_run_number
-        source = f"sourceid.EQ:{_filter_value(number)}"
-        invoice_rows, memo_rows = await asyncio.gather(
+        if not _SAFE_VALUE.fullmatch(number):
+            raise malformed(
+                f"GET /v1/bill-runs/{_q(run_id)}",
+                f"field billRunNumber {number!r} is not a bill run number",
+            )
+        source = f"sourceid.EQ:{number}"
+        invoice_rows, memo_rows = await all_of(
             self._oq_all("/object-query/invoices", [source]),
             self._oq_all("/object-query/credit-memos", [source]),
         )
@@ -924,9 +1186,9 @@ class RestBackend:
             for i, row in enumerate(memo_rows)
         ]
         for invoice in invoices:
-            self._remember_document(invoice.id, invoice.invoice_number, invoice.status)
+            self._remember_document(invoice.id, invoice.invoice_number)
         for memo in memos:
-            self._remember_document(memo.id, memo.number, memo.status)
+            self._remember_document(memo.id, memo.number)
         invoices.sort(key=lambda d: d.invoice_number)
         memos.sort(key=lambda d: d.number)
         return BillRunDocuments(invoices=invoices, credit_memos=memos)
@@ -936,7 +1198,7 @@ class RestBackend:
         endpoint = f"GET {path}"
         rows: list[dict[str, Any]] = []
         token: str | None = None
-        seen: set[str] = set()
+        guard = PageGuard(endpoint)
         while True:
             params: list[tuple[str, str]] = [
                 ("pageSize", str(OQ_MAX_PAGE_SIZE)),
@@ -950,11 +1212,10 @@ class RestBackend:
                 if not isinstance(row, dict):
                     raise malformed(endpoint, f"field data[{i}] should be an object")
                 rows.append(row)
-            next_page = data.get("nextPage")
-            if not isinstance(next_page, str) or not next_page or next_page in seen:
+            guard.page(len(page))
+            token = guard.follow(data.get("nextPage"))
+            if token is None:
                 return rows
-            seen.add(next_page)
-            token = next_page
 
     # ------------------------------------------------------------------ documents
 
@@ -964,7 +1225,7 @@ class RestBackend:
         if not isinstance(data, dict):
             raise malformed(f"GET {path}", "the body should be a JSON object")
         invoice = parse_model(Invoice, convert.invoice(data), f"GET {path}")
-        self._remember_document(invoice.id, invoice.invoice_number, invoice.status)
+        self._remember_document(invoice.id, invoice.invoice_number)
         if (
             invoice.status is DocumentStatus.POSTED
             and invoice.credit_memo_amount > 0
@@ -981,6 +1242,16 @@ class RestBackend:
         return invoice
 
     async def post_invoice(self, key: str) -> Invoice:
+        """See :meth:`_post_invoice`; a lost reply is reconciled by reading the invoice."""
+        return await self._change(
+            lambda: self._post_invoice(key),
+            what=f"posting invoice {key}",
+            ref=key,
+            read=lambda: self.get_invoice(key),
+            done=_document_is(DocumentStatus.POSTED),
+        )
+
+    async def _post_invoice(self, key: str) -> Invoice:
         """``PUT /v1/invoices/{key}/post``; a tenant that answers 405, or 404 for an invoice
         that a ``GET`` then finds, lacks that route, so this session uses
         ``POST /v1/invoices/bulk-post`` from then on. Either way the invoice is then read back.
@@ -1003,8 +1274,9 @@ class RestBackend:
             else:
                 self._post_route = "put"
                 if isinstance(data, dict) and data.get("jobStatus") == "Failed":
-                    raise ServerError(
-                        f"Zuora could not post invoice {key} (job {data.get('jobId')} failed)"
+                    raise _server_error(
+                        f"PUT {path}",
+                        f"Zuora could not post invoice {key} (job {data.get('jobId')} failed)",
                     )
                 return await self.get_invoice(key)
         if known_id is None:
@@ -1050,14 +1322,7 @@ class RestBackend:
         ids = list(dict.fromkeys(found[0] for found in by_key.values()))
         outcomes: dict[str, BulkOutcome] = {}
         if ids:
-            endpoint = "POST /v1/invoices/bulk-post"
-            data = await self._http.request(
-                "POST",
-                "/v1/invoices/bulk-post",
-                json={"invoices": [{"id": invoice_id} for invoice_id in ids]},
-                idempotency_key=new_idempotency_key(),
-            )
-            outcomes = bulk_outcomes(data, "invoices", ids, endpoint)
+            outcomes = await self._bulk_post(ids)
         results = []
         for key in keys:
             found = by_key.get(key.strip())
@@ -1070,8 +1335,7 @@ class RestBackend:
             success, code, message = outcomes.get(
                 invoice_id, (False, None, f"Zuora gave no result for invoice {number}")
             )
-            if success:
-                self._remember_document(invoice_id, number, DocumentStatus.POSTED)
+            self._remember_document(invoice_id, number)
             results.append(
                 PostResult(
                     key=key,
@@ -1084,6 +1348,50 @@ class RestBackend:
             )
         return results
 
+    async def _bulk_post(self, ids: list[str]) -> dict[str, BulkOutcome]:
+        """One ``POST /v1/invoices/bulk-post``; when its reply is lost (the key's replay did
+        not bring it back either), each invoice's status read back decides its outcome."""
+        endpoint = "POST /v1/invoices/bulk-post"
+        try:
+            data = await self._http.request(
+                "POST",
+                "/v1/invoices/bulk-post",
+                json={"invoices": [{"id": invoice_id} for invoice_id in ids]},
+                idempotency_key=new_idempotency_key(),
+            )
+            return bulk_outcomes(data, "invoices", ids, endpoint)
+        except BackendError as exc:
+            if not (exc.reply_lost or isinstance(exc, MalformedResponse)):
+                raise
+            lost = exc
+        try:
+            rows = await self._oq_all("/object-query/invoices", [f"id.IN:[{','.join(ids)}]"])
+        except BackendError as exc:
+            raise self._unknown(
+                f"Zuora's reply to posting {len(ids)} invoices was lost, and they could not be "
+                f"read back ({exc.message}): check them before posting again",
+                "the invoices of this post",
+                lost,
+            ) from None
+        statuses = {
+            row.get("id"): row.get("status") for row in rows if isinstance(row.get("id"), str)
+        }
+        outcomes: dict[str, BulkOutcome] = {}
+        for invoice_id in ids:
+            number = self._documents.get(invoice_id, invoice_id)
+            status = statuses.get(invoice_id)
+            if status == DocumentStatus.POSTED.value:
+                report_recovery(f"{number} is Posted")
+                outcomes[invoice_id] = (True, None, None)
+            else:
+                outcomes[invoice_id] = (
+                    False,
+                    None,
+                    f"Zuora's reply was lost and {number} is {status or 'not found'}: "
+                    "check it before posting again",
+                )
+        return outcomes
+
     async def _lookup_invoices(self, keys: list[str]) -> dict[str, tuple[str, str]]:
         """key → (id, number) for the keys that name an invoice (ids and numbers asked apart:
         Object Query ANDs its filters)."""
@@ -1095,10 +1403,11 @@ class RestBackend:
             if group
         ]
         found: dict[str, tuple[str, str]] = {}
-        for rows in await asyncio.gather(*queries):
+        for rows in await all_of(*queries):
             for row in rows:
                 invoice_id, number = row.get("id"), row.get("invoiceNumber")
                 if isinstance(invoice_id, str) and isinstance(number, str):
+                    self._remember_document(invoice_id, number)
                     for key in (invoice_id, number):
                         if key in keys:
                             found[key] = (invoice_id, number)
@@ -1107,12 +1416,24 @@ class RestBackend:
     async def unpost_invoice(self, key: str) -> Invoice:
         """``PUT /v1/invoices/{key}/unpost``, then ``GET`` the invoice unless the answer is
         the invoice itself."""
-        return await self._invoice_action(key, "unpost")
+        return await self._change(
+            lambda: self._invoice_action(key, "unpost"),
+            what=f"unposting invoice {key}",
+            ref=key,
+            read=lambda: self.get_invoice(key),
+            done=_document_is(DocumentStatus.DRAFT),
+        )
 
     async def cancel_invoice(self, key: str) -> Invoice:
         """``PUT /v1/invoices/{key}/cancel`` (an async-operation answer in Zuora's SDK), then
         ``GET`` the invoice unless the answer is the invoice itself."""
-        return await self._invoice_action(key, "cancel")
+        return await self._change(
+            lambda: self._invoice_action(key, "cancel"),
+            what=f"cancelling invoice {key}",
+            ref=key,
+            read=lambda: self.get_invoice(key),
+            done=_document_is(DocumentStatus.CANCELED),
+        )
 
     async def _invoice_action(self, key: str, verb: str) -> Invoice:
         path = f"/v1/invoices/{_q(key)}/{verb}"
@@ -1122,10 +1443,12 @@ class RestBackend:
         doc = nested if isinstance(nested, dict) else data
         if isinstance(doc, dict) and "invoiceNumber" in doc and "status" in doc:
             invoice = parse_model(Invoice, convert.invoice(doc), f"PUT {path}")
-            self._remember_document(invoice.id, invoice.invoice_number, invoice.status)
+            self._remember_document(invoice.id, invoice.invoice_number)
             return invoice
         if isinstance(data, dict) and data.get("jobStatus") == "Failed":
-            raise ServerError(f"Zuora could not {verb} invoice {key} (job {data.get('jobId')})")
+            raise _server_error(
+                f"PUT {path}", f"Zuora could not {verb} invoice {key} (job {data.get('jobId')})"
+            )
         return await self.get_invoice(key)
 
     async def reverse_invoice(self, key: str, *, memo_date: date | None = None) -> CreditMemo:
@@ -1134,21 +1457,59 @@ class RestBackend:
         ``GET /v1/credit-memos/{id}``."""
         path = f"/v1/invoices/{_q(key)}/reverse"
         body: dict[str, Any] = {} if memo_date is None else {"memoDate": memo_date}
-        data = await self._http.request("PUT", path, json=body)
+        try:
+            data = await self._http.request("PUT", path, json=body)
+        except BackendError as exc:
+            if not exc.reply_lost:
+                raise
+            raise await self._reversal_lost(key, exc) from None
         endpoint = f"PUT {path}"
         if not isinstance(data, dict):
-            raise malformed(endpoint, "the body should be a JSON object")
+            raise await self._reversal_lost(
+                key, malformed(endpoint, "the body should be a JSON object")
+            )
         if data.get("jobStatus") == "Failed":
-            raise ServerError(f"Zuora could not reverse invoice {key} (job {data.get('jobId')})")
+            raise _server_error(
+                endpoint, f"Zuora could not reverse invoice {key} (job {data.get('jobId')})"
+            )
         memo = data.get("creditMemo")
         memo_id = memo.get("id") if isinstance(memo, dict) else None
         if not isinstance(memo_id, str) or not memo_id:
-            raise ServerError(
+            raise _server_error(
+                endpoint,
                 f"Zuora accepted the reversal of invoice {key} (job {data.get('jobId')}, "
                 f"{data.get('jobStatus')}) without naming its credit memo yet: refresh the "
-                "invoice to see it"
+                "invoice to see it",
             )
         return await self.get_credit_memo(memo_id)
+
+    async def _reversal_lost(self, key: str, lost: BackendError) -> BackendError:
+        """The error for a reversal whose reply was lost: the credit memo it made is named only
+        in that reply, so even an invoice that shows it is reversed leaves the memo to find."""
+        try:
+            invoice = await self.get_invoice(key)
+        except BackendError as exc:
+            return self._unknown(
+                f"Zuora's reply to reversing invoice {key} was lost, and it could not be read "
+                f"back ({exc.message}): check {key} before trying again",
+                key,
+                lost,
+            )
+        if invoice.reversed:
+            return self._unknown(
+                f"Zuora's reply to reversing invoice {invoice.invoice_number} was lost; the "
+                "invoice shows it is reversed: open it to see its credit memo",
+                invoice.invoice_number,
+                lost,
+            )
+        if not maybe_applied(lost):
+            return lost
+        return self._unknown(
+            f"Zuora's reply to reversing invoice {invoice.invoice_number} was lost and it is "
+            f"{invoice.status.value}, not reversed yet: check it before trying again",
+            invoice.invoice_number,
+            lost,
+        )
 
     async def get_invoice_items(self, key: str) -> list[InvoiceItem]:
         """``GET /v1/invoices/{key}/items``, 40 a page, following ``nextPage``."""
@@ -1174,23 +1535,38 @@ class RestBackend:
             if not rows or not isinstance(next_page, str) or not next_page.strip():
                 return items
             page += 1
-            if page > _MAX_ITEM_PAGES:
-                raise malformed(endpoint, f"more than {_MAX_ITEM_PAGES} pages of items")
+            if page > _MAX_ITEM_PAGES or len(items) > _MAX_ITEM_ROWS:
+                raise malformed(
+                    endpoint,
+                    f"more than {_MAX_ITEM_PAGES} pages or {_MAX_ITEM_ROWS} lines of items",
+                )
 
     async def get_credit_memo(self, key: str) -> CreditMemo:
         return await self._memo_call("GET", f"/v1/credit-memos/{_q(key)}")
 
     async def post_credit_memo(self, key: str) -> CreditMemo:
-        return await self._memo_call("PUT", f"/v1/credit-memos/{_q(key)}/post")
+        return await self._change(
+            lambda: self._memo_call("PUT", f"/v1/credit-memos/{_q(key)}/post"),
+            what=f"posting credit memo {key}",
+            ref=key,
+            read=lambda: self.get_credit_memo(key),
+            done=_document_is(DocumentStatus.POSTED),
+        )
 
     async def unpost_credit_memo(self, key: str) -> CreditMemo:
         """``PUT /v1/credit-memos/{key}/unpost``: answers the credit memo."""
-        return await self._memo_call("PUT", f"/v1/credit-memos/{_q(key)}/unpost")
+        return await self._change(
+            lambda: self._memo_call("PUT", f"/v1/credit-memos/{_q(key)}/unpost"),
+            what=f"unposting credit memo {key}",
+            ref=key,
+            read=lambda: self.get_credit_memo(key),
+            done=_document_is(DocumentStatus.DRAFT),
+        )
 
     async def _memo_call(self, method: str, path: str) -> CreditMemo:
         data = await self._http.request(method, path)
         if not isinstance(data, dict):
             raise malformed(f"{method} {path}", "the body should be a JSON object")
         memo = parse_model(CreditMemo, convert.credit_memo(data), f"{method} {path}")
-        self._remember_document(memo.id, memo.number, memo.status)
+        self._remember_document(memo.id, memo.number)
         return memo

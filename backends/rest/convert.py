@@ -60,6 +60,11 @@ def _object(value: dict[str, Any]) -> dict[str, Any]:
     return {k: drop_nulls(v) for k, v in value.items() if v is not None}
 
 
+def _rows(value: Any) -> list[Any]:
+    """``value`` when it is a list, else no rows (a wrong type is left for validation to name)."""
+    return value if isinstance(value, list) else []
+
+
 def _as_str(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
@@ -82,6 +87,9 @@ def document_status(value: Any) -> DocumentStatus | None:
 
 
 def v1_order(raw: dict[str, Any]) -> dict[str, Any]:
+    """A v1 order. Zuora's spec gives v1 orders no ``id`` (only Object Query rows have one), so
+    an order without one is keyed by its number: the contract and the console reach orders by
+    number only (inferred; the model still requires an ``id``)."""
     order = _object(raw)
     if "id" not in order and isinstance(order.get("orderNumber"), str):
         order["id"] = order["orderNumber"]
@@ -96,10 +104,10 @@ def v1_order(raw: dict[str, Any]) -> dict[str, Any]:
             order.pop("accountId")
         if order.get("accountName") is None:
             order.pop("accountName")
-    for subscription in order.get("subscriptions") or []:
+    for subscription in _rows(order.get("subscriptions")):
         if not isinstance(subscription, dict):
             continue
-        for action in subscription.get("orderActions") or []:
+        for action in _rows(subscription.get("orderActions")):
             if not isinstance(action, dict):
                 continue
             remove = action.get("removeProduct")
@@ -113,7 +121,7 @@ def v1_order(raw: dict[str, Any]) -> dict[str, Any]:
 
 def v1_schedule(raw: dict[str, Any]) -> dict[str, Any]:
     schedule = _object(raw)
-    for spec in schedule.get("specificSubscriptions") or []:
+    for spec in _rows(schedule.get("specificSubscriptions")):
         if isinstance(spec, dict) and isinstance(spec.get("chargeNumbers"), str):
             spec["chargeNumbers"] = _split_list(spec["chargeNumbers"])
     return schedule

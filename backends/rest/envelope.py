@@ -12,7 +12,9 @@ Zuora reports failure in several shapes, all handled here:
 
 The 8-digit code's last two digits pick the error class (:func:`backends.errors.error_for`) and the
 message is Zuora's own. A body that is not what the endpoint promises (HTML, truncated JSON, a
-field of the wrong type) becomes a :class:`ServerError` naming the endpoint and the field.
+field of the wrong type) becomes a :class:`MalformedResponse` (a :class:`ServerError`) naming the
+endpoint and the field. Bodies nested deeper than :data:`MAX_DEPTH` are refused before anything
+walks them: no Zuora shape comes close, and a deeper one could only exhaust the stack.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from backends.errors import BackendError, ServerError, error_for
 __all__ = [
     "CURRENT_TRACK_ID",
     "ERROR_STATUSES",
+    "MAX_DEPTH",
     "BulkOutcome",
+    "MalformedResponse",
     "build_error",
     "bulk_outcomes",
     "check_bulk_item",
@@ -51,6 +55,34 @@ ERROR_STATUSES = range(400, 600)
 #: The ``Zuora-Track-Id`` of the call the current task made last. The transport sets it; errors
 #: raised afterwards while reading that call's body (in the backend) pick it up from here.
 CURRENT_TRACK_ID: ContextVar[str | None] = ContextVar("zuora_track_id", default=None)
+#: ``"METHOD /path"`` of that call, for an error raised while reading its body.
+CURRENT_ENDPOINT: ContextVar[str | None] = ContextVar("zuora_endpoint", default=None)
+
+
+#: Deepest nesting of arrays and objects accepted in a body (Zuora's deepest shapes are ~6).
+MAX_DEPTH = 64
+
+
+class MalformedResponse(ServerError):
+    """An answer that arrived but cannot be read as what the endpoint promises. For a call that
+    changes something the change may well have been applied: the backend reads the object back."""
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether ``value`` nests arrays/objects deeper than ``limit`` (iterative: no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, dict):
+            children: Any = current.values()
+        elif isinstance(current, list):
+            children = current
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 class _Undecodable:
@@ -69,11 +101,16 @@ def _decode_text(response: httpx.Response) -> Any:
     if "html" in content_type or head.startswith((b"<!doctype", b"<html")):
         return _Undecodable("an HTML page instead of JSON")
     try:
-        return jsoncodec.loads(raw)
+        data = jsoncodec.loads(raw)
     except json.JSONDecodeError as exc:
         return _Undecodable(f"truncated or invalid JSON ({exc.msg} at character {exc.pos})")
-    except (UnicodeDecodeError, ValueError):
+    except RecursionError:
+        return _Undecodable(f"JSON nested deeper than {MAX_DEPTH} levels")
+    except (UnicodeDecodeError, ValueError, TypeError):
         return _Undecodable("a body that is not JSON text")
+    if too_deep(data):
+        return _Undecodable(f"JSON nested deeper than {MAX_DEPTH} levels")
+    return data
 
 
 def decode(
@@ -87,7 +124,9 @@ def decode(
     data = _decode_text(response)
     status = response.status_code
     if status >= 400 or _is_error_envelope(data):
-        raise build_error(status, data, response.headers, endpoint, track_id=track_id, now=now)
+        error = build_error(status, data, response.headers, endpoint, track_id=track_id, now=now)
+        error.endpoint = endpoint
+        raise error
     if isinstance(data, _Undecodable):
         raise malformed(
             endpoint, data.why, status=status, headers=response.headers, track_id=track_id
@@ -207,17 +246,19 @@ def malformed(
     status: int | None = None,
     headers: Mapping[str, str] | None = None,
     track_id: str | None = None,
-) -> ServerError:
+) -> MalformedResponse:
     """A response that does not have the shape the endpoint promises."""
     request_id = headers.get("zuora-request-id") if headers is not None else None
     if track_id is None:
         track_id = CURRENT_TRACK_ID.get()
-    return ServerError(
+    error = MalformedResponse(
         f"unexpected response from {endpoint}: {why}",
         status=status,
         request_id=request_id,
         track_id=track_id,
     )
+    error.endpoint = endpoint
+    return error
 
 
 def _loc(loc: tuple[int | str, ...]) -> str:
@@ -297,7 +338,7 @@ def check_bulk_item(
         if isinstance(entry, dict) and entry.get("id") in (item_id, None):
             if entry.get("success") is False:
                 code, message = _reasons(entry)
-                raise error_for(
+                error = error_for(
                     message or f"{endpoint} refused {item_id}",
                     code=code,
                     request_id=entry.get("requestId")
@@ -305,6 +346,8 @@ def check_bulk_item(
                     else None,
                     track_id=track_id or CURRENT_TRACK_ID.get(),
                 )
+                error.endpoint = endpoint
+                raise error
             return
     raise malformed(endpoint, f"field {list_key} has no result for {item_id}", track_id=track_id)
 

@@ -16,6 +16,18 @@ Backoff is exponential with full jitter (``uniform(0, min(cap, base * 2**n))``);
 ``Retry-After`` header sets the wait instead. Every attempt must finish before the call's overall
 deadline; a wait that would pass it ends the call with the last error.
 
+A reply can be lost after the server applied the change: a dropped connection or a timeout once
+the request was sent, a 5xx, or a 2xx whose body cannot be read. When that happened to an attempt
+of a call that changes something (any method but GET) and the call then ends in an error (the
+retry refused because the change is already there, or every retry lost too), the transport marks
+that final error ``reply_lost``, so the backend reads the object back instead of reporting a
+failure of something that happened. A call with an ``Idempotency-Key`` is marked only when its
+last reply was lost: an answer that arrives on a retry is the replay of the first outcome.
+
+Bodies are read as a stream and refused past :data:`MAX_BODY_BYTES` once decoded (a gzip bomb
+stops there too); a body that claims an encoding it does not have is a :class:`MalformedResponse`.
+Every error raised names its call in ``endpoint`` (``"PUT /v1/invoices/INV00000001/post"``).
+
 Every logical call gets a fresh ``Zuora-Track-Id`` that its retries keep; it is put on every
 error and on every :class:`RequestRecord` handed to the ``on_request`` hook (the action log).
 Neither the secret nor the token is ever logged, recorded or put in an error.
@@ -44,10 +56,19 @@ from backends.errors import (
 )
 from backends.rest import envelope
 from backends.rest.auth import TokenCache
+from backends.rest.envelope import MalformedResponse
 from backends.rest.secrets import Secret
 from backends.tracing import report_track_id
 
-__all__ = ["QueryParams", "RequestRecord", "Transport", "new_idempotency_key", "new_track_id"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "NoReplyError",
+    "QueryParams",
+    "RequestRecord",
+    "Transport",
+    "new_idempotency_key",
+    "new_track_id",
+]
 
 log = logging.getLogger("backends.rest.transport")
 
@@ -58,6 +79,30 @@ USER_AGENT = "billing-tui/0.1 (+httpx)"
 _RETRY_CATEGORIES = {50, 61, 70}
 _RETRY_STATUSES = {409, 429, 502, 503, 504}
 _NEVER_STATUSES = {400, 401, 403, 404, 405, 406, 415, 422}
+#: Categories of a server-side failure that may come after the change was made.
+_MAYBE_APPLIED_CATEGORIES = {60, 61, 99}
+#: Largest decoded body read (Zuora's largest answers, 99 expanded rows, are far below it).
+MAX_BODY_BYTES = 32 * 1024 * 1024
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
+class NoReplyError(UnavailableError):
+    """No answer came; ``maybe_sent`` when the request may have reached the server."""
+
+    def __init__(self, message: str, *, maybe_sent: bool, track_id: str | None = None) -> None:
+        super().__init__(message, track_id=track_id)
+        self.maybe_sent = maybe_sent
+
+
+def maybe_applied(error: BackendError) -> bool:
+    """Whether the attempt that ended in ``error`` may have changed something on the server."""
+    if isinstance(error, NoReplyError):
+        return error.maybe_sent
+    if isinstance(error, MalformedResponse):
+        return True
+    if error.status is not None and error.status >= 500:
+        return True
+    return category_of(error.code) in _MAYBE_APPLIED_CATEGORIES
 
 
 @dataclass(frozen=True)
@@ -72,6 +117,16 @@ class RequestRecord:
     request_id: str | None
     attempt: int
     error: str | None = None
+
+
+class _BodyRefused(Exception):
+    """The answer's body was refused while reading it (too large, or not its claimed encoding)."""
+
+    def __init__(self, response: httpx.Response, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+        self.status = response.status_code
+        self.request_id = response.headers.get("zuora-request-id")
 
 
 def new_track_id() -> str:
@@ -222,6 +277,7 @@ class Transport:
         finally:
             # set last, after any token call this one made, so it names *this* call
             envelope.CURRENT_TRACK_ID.set(track_id)
+            envelope.CURRENT_ENDPOINT.set(f"{method} {path}")
 
     async def _attempts(
         self,
@@ -237,10 +293,44 @@ class Transport:
         repeatable: bool,
     ) -> Any:
         endpoint = f"{method} {path}"
+        try:
+            return await self._attempts_of(
+                method,
+                path,
+                endpoint,
+                track_id,
+                params=params,
+                content=content,
+                form=form,
+                idempotency_key=idempotency_key,
+                authenticated=authenticated,
+                repeatable=repeatable,
+            )
+        except BackendError as exc:
+            if exc.endpoint is None:
+                exc.endpoint = endpoint
+            raise
+
+    async def _attempts_of(
+        self,
+        method: str,
+        path: str,
+        endpoint: str,
+        track_id: str,
+        *,
+        params: QueryParams,
+        content: bytes | None,
+        form: dict[str, str | Secret] | None,
+        idempotency_key: str | None,
+        authenticated: bool,
+        repeatable: bool,
+    ) -> Any:
         deadline_at = self._clock() + self._deadline
         retries = 0
         attempt = 0
         renewed = False
+        changes = authenticated and method != "GET"
+        lost = False
         while True:
             attempt += 1
             token = await self.auth.token() if authenticated else None
@@ -266,6 +356,13 @@ class Transport:
                     return self._decode(response, endpoint, track_id)
                 except BackendError as exc:
                     error = exc
+            error.endpoint = endpoint
+            if changes and maybe_applied(error):
+                lost = True
+            elif idempotency_key is not None:
+                # With the key, any answer that does arrive is the first attempt's own outcome
+                # (Zuora replays it), so only a lost last reply leaves the outcome open.
+                lost = False
             if (
                 authenticated
                 and token is not None
@@ -277,10 +374,12 @@ class Transport:
                 await self.auth.refused(token)
                 continue
             if not repeatable or not is_retryable(error) or retries >= self._max_retries:
+                error.reply_lost = lost
                 raise error
             delay = self._backoff(retries, retry_after)
             if self._clock() + delay >= deadline_at:
                 log.info("%s: giving up, the next try would pass the deadline", endpoint)
+                error.reply_lost = lost
                 raise error
             retries += 1
             log.info(
@@ -339,25 +438,41 @@ class Transport:
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             started = self._clock()
             try:
-                response = await self._client.request(
+                response = await self._exchange(
                     method,
                     path,
                     params=tuple(params) if params else None,
                     content=content,
-                    data=_revealed(form),
+                    form=_revealed(form),
                     headers=headers,
                     timeout=timeout,
                 )
             except httpx.TimeoutException as exc:
                 self._record(method, path, None, started, track_id, None, attempt, "timeout")
-                raise UnavailableError(
+                raise NoReplyError(
                     f"{endpoint} timed out after {timeout:g} s ({type(exc).__name__})",
+                    maybe_sent=not isinstance(exc, _NOT_SENT),
                     track_id=track_id,
                 ) from None
             except httpx.TransportError as exc:
                 self._record(method, path, None, started, track_id, None, attempt, "network")
-                raise UnavailableError(
+                raise NoReplyError(
                     f"could not reach Zuora for {endpoint} ({type(exc).__name__})",
+                    maybe_sent=not isinstance(exc, _NOT_SENT),
+                    track_id=track_id,
+                ) from None
+            except _BodyRefused as exc:
+                self._record(method, path, exc.status, started, track_id, None, attempt, "body")
+                raise MalformedResponse(
+                    f"unexpected response from {endpoint}: {exc.why}",
+                    status=exc.status if exc.status >= 400 else None,
+                    request_id=exc.request_id,
+                    track_id=track_id,
+                ) from None
+            except (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL) as exc:
+                self._record(method, path, None, started, track_id, None, attempt, "http")
+                raise ServerError(
+                    f"{endpoint} could not be exchanged with Zuora ({type(exc).__name__})",
                     track_id=track_id,
                 ) from None
             finally:
@@ -367,6 +482,57 @@ class Transport:
             method, path, response.status_code, started, track_id, request_id, attempt, None
         )
         return response
+
+    async def _exchange(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: tuple[tuple[str, str], ...] | None,
+        content: bytes | None,
+        form: dict[str, str] | None,
+        headers: httpx.Headers,
+        timeout: float,  # noqa: ASYNC109 - httpx's per-request timeout, not a wait of ours
+    ) -> httpx.Response:
+        """Send, then read the body as a stream: decoded, at most :data:`MAX_BODY_BYTES`. The
+        answer comes back as a plain response whose ``content`` is that decoded body."""
+        request = self._client.build_request(
+            method,
+            path,
+            params=params,
+            content=content,
+            data=form,
+            headers=headers,
+            timeout=timeout,
+        )
+        response = await self._client.send(request, stream=True)
+        try:
+            chunks: list[bytes] = []
+            size = 0
+            try:
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > MAX_BODY_BYTES:
+                        raise _BodyRefused(
+                            response,
+                            f"a body larger than {MAX_BODY_BYTES // (1024 * 1024)} MB",
+                        )
+                    chunks.append(chunk)
+            except httpx.DecodingError:
+                encoding = response.headers.get("content-encoding", "?")
+                raise _BodyRefused(
+                    response, f"a body that is not the {encoding!r} encoding it claims"
+                ) from None
+        finally:
+            await response.aclose()
+        kept = [
+            (k, v)
+            for k, v in response.headers.multi_items()
+            if k.lower() not in {"content-encoding", "content-length", "transfer-encoding"}
+        ]
+        return httpx.Response(
+            response.status_code, headers=kept, content=b"".join(chunks), request=request
+        )
 
     def _decode(self, response: httpx.Response, endpoint: str, track_id: str) -> Any:
         if 300 <= response.status_code < 400:

@@ -20,7 +20,7 @@ import respx
 
 from backends import jsoncodec
 from backends.errors import BackendError
-from backends.rest import RestBackend
+from backends.rest import RestBackend, boundary
 
 from .zuora_samples import oq_account, oq_schedule_row
 
@@ -165,3 +165,10 @@ def api_calls(router: respx.MockRouter) -> list[httpx.Request]:
             and "id.IN" in str(call.request.url.params)
         )
     ]
+
+
+@pytest.fixture(autouse=True)
+def _strict_boundary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The backend's safety net re-raises here: a parsing path that lets a non-BackendError
+    escape fails its test instead of being converted."""
+    monkeypatch.setattr(boundary, "STRICT", True)

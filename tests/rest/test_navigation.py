@@ -1,4 +1,5 @@
 """Request counts for the console's navigation Orders → Order → Schedule."""
+# The schedule screen asks for its documents' statuses each time: they are state, never cached.
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import asyncio
 
 import respx
 
+from backends.models import DocumentStatus
 from backends.rest import RestBackend
 
 from .conftest import api_calls, json_response
-from .zuora_samples import oq_schedule_row, order, schedule
+from .zuora_samples import INVOICE_ID, oq_schedule_row, order, schedule
 
 
-async def test_orders_order_schedule_costs_four_requests_none_repeated(
+async def test_orders_order_schedule_costs_five_requests_none_repeated(
     backend: RestBackend, router: respx.MockRouter
 ) -> None:
     router.get("/v1/orders").mock(
@@ -25,6 +27,11 @@ async def test_orders_order_schedule_costs_four_requests_none_repeated(
         return_value=json_response({"data": [oq_schedule_row()]})
     )
     router.get("/v1/invoice-schedules/IS-00000004").mock(return_value=json_response(schedule()))
+    router.get("/object-query/invoices").mock(
+        return_value=json_response(
+            {"data": [{"id": INVOICE_ID, "invoiceNumber": "INV00000001", "status": "Posted"}]}
+        )
+    )
 
     page = await backend.list_orders()  # orders screen
     number = page.items[0].order_number
@@ -39,15 +46,18 @@ async def test_orders_order_schedule_costs_four_requests_none_repeated(
         "GET /object-query/invoice-schedules",
         "GET /v1/orders/O-00000007",
     ]
-    assert paths[3:] == ["GET /v1/invoice-schedules/IS-00000004"]
+    assert paths[3:] == [
+        "GET /v1/invoice-schedules/IS-00000004",
+        "GET /object-query/invoices",  # its items' documents: one id.IN query, fresh statuses
+    ]
     assert len(set(paths)) == len(paths)
     # plus one account-name lookup for the orders page, made once for the whole page
     assert router["accounts"].call_count == 1
     assert order_.account_name == "Acme Corp"
     assert order_.invoice_schedule_number == "IS-00000004"  # from the page's one id.IN lookup
     assert router["numbers"].call_count == 1
-    # the schedule screen's items carry invoice numbers from the list's expansion, for free
     assert detail.schedule_items[0].invoice_number == "INV00000001"
+    assert detail.schedule_items[0].invoice_status is DocumentStatus.POSTED
 
 
 async def test_schedules_of_an_order_reuse_known_accounts(

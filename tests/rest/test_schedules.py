@@ -38,8 +38,11 @@ PATH = "/v1/invoice-schedules/IS-00000004"
 
 async def test_get_invoice_schedule(backend: RestBackend, router: respx.MockRouter) -> None:
     route = router.get(PATH).mock(return_value=json_response(schedule()))
-    read = router.get(f"/v1/invoices/{INVOICE_ID}").mock(
-        return_value=json_response(invoice(status="Posted"))
+    lookup = router.get("/object-query/invoices").mock(
+        side_effect=[
+            json_response({"data": [_oq_invoice("Draft")]}),
+            json_response({"data": [_oq_invoice("Posted")]}),
+        ]
     )
     result = await backend.get_invoice_schedule("IS-00000004")
     assert dict(route.calls.last.request.url.params) == {"page": "1", "pageSize": "40"}
@@ -53,13 +56,32 @@ async def test_get_invoice_schedule(backend: RestBackend, router: respx.MockRout
     assert result.specific_subscriptions[0].charge_numbers == []
     first, second = result.schedule_items
     assert first.status is ScheduleItemStatus.PROCESSED and first.invoice_id == INVOICE_ID
-    # v1 names the document by id only: the one this session had not seen is read once
-    assert (first.invoice_number, first.invoice_status) == ("INV00000001", DocumentStatus.POSTED)
-    assert read.call_count == 1
-    await backend.get_invoice_schedule("IS-00000004")
-    assert read.call_count == 1 and route.call_count == 2
+    # v1 names the document by id only: its number and status come from one id.IN query
+    assert (first.invoice_number, first.invoice_status) == ("INV00000001", DocumentStatus.DRAFT)
+    assert lookup.calls.last.request.url.params.get_list("filter[]") == [f"id.IN:[{INVOICE_ID}]"]
+    again = await backend.get_invoice_schedule("IS-00000004")
+    # ... asked again on every read: a status is never served from memory
+    assert lookup.call_count == 2 and route.call_count == 2
+    assert again.schedule_items[0].invoice_status is DocumentStatus.POSTED
     assert second.amount == Decimal("20200.10") and str(second.amount) == "20200.10"
     assert second.percentage is None
+
+
+def _oq_invoice(status: str) -> dict[str, object]:
+    return {"id": INVOICE_ID, "invoiceNumber": "INV00000001", "status": status}
+
+
+async def test_a_document_object_query_does_not_list_is_read_by_id(
+    backend: RestBackend, router: respx.MockRouter
+) -> None:
+    router.get(PATH).mock(return_value=json_response(schedule()))
+    router.get("/object-query/invoices").mock(return_value=json_response({"data": []}))
+    read = router.get(f"/v1/invoices/{INVOICE_ID}").mock(
+        return_value=json_response(invoice(status="Posted"))
+    )
+    result = await backend.get_invoice_schedule("IS-00000004")
+    assert read.call_count == 1
+    assert result.schedule_items[0].invoice_status is DocumentStatus.POSTED
 
 
 async def test_forty_items_ask_for_page_two(backend: RestBackend, router: respx.MockRouter) -> None:
@@ -82,17 +104,6 @@ async def test_server_ignoring_pages_does_not_duplicate_items(
     router.get(PATH).mock(return_value=json_response(schedule(scheduleItems=items)))
     result = await backend.get_invoice_schedule("IS-00000004")
     assert len(result.schedule_items) == 40
-
-
-async def test_item_invoice_numbers_come_from_what_the_session_saw(
-    backend: RestBackend, router: respx.MockRouter
-) -> None:
-    router.get(f"/v1/invoices/{INVOICE_ID}").mock(return_value=json_response(invoice()))
-    router.get(PATH).mock(return_value=json_response(schedule()))
-    await backend.get_invoice(INVOICE_ID)
-    result = await backend.get_invoice_schedule("IS-00000004")
-    assert result.schedule_items[0].invoice_number == "INV00000001"
-    assert result.schedule_items[0].invoice_status is DocumentStatus.DRAFT
 
 
 async def test_list_by_account(backend: RestBackend, router: respx.MockRouter) -> None:
@@ -286,7 +297,9 @@ async def test_detach_and_attach_read_the_schedule_back(
     detach = router.put(f"{PATH}/detach").mock(return_value=json_response({"success": True}))
     attach = router.put(f"{PATH}/attach").mock(return_value=json_response({"success": True}))
     get = router.get(PATH).mock(return_value=json_response(schedule()))
-    router.get(f"/v1/invoices/{INVOICE_ID}").mock(return_value=json_response(invoice()))
+    router.get("/object-query/invoices").mock(
+        return_value=json_response({"data": [_oq_invoice("Draft")]})
+    )
     subs = [SpecificSubscription(order_key="O-1", subscription_key="S-1", charge_numbers=["C-1"])]
     assert (await backend.detach_charges("IS-00000004", subs)).number == "IS-00000004"
     assert (await backend.attach_charges("IS-00000004", subs)).number == "IS-00000004"
@@ -302,7 +315,8 @@ async def test_detach_and_attach_read_the_schedule_back(
     assert paths == [
         f"PUT {PATH}/detach",
         f"GET {PATH}",
-        f"GET /v1/invoices/{INVOICE_ID}",  # the item's invoice, once
+        "GET /object-query/invoices",  # the item's invoice status, on every read
         f"PUT {PATH}/attach",
         f"GET {PATH}",
+        "GET /object-query/invoices",
     ]
