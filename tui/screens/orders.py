@@ -118,7 +118,7 @@ class OrdersScreen(ConsoleScreen):
         from tui.screens.order import OrderScreen
 
         if event.row_key.value is not None:
-            self.app.push_screen(OrderScreen(str(event.row_key.value)))
+            self.billing_app.open_screen(OrderScreen(str(event.row_key.value)))
 
     # -- sort
     def action_sort(self) -> None:
