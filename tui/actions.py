@@ -103,7 +103,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "escape",
         "Back",
         "back, with cursor and search kept",
-        (ORDER, SCHEDULE, INVOICE, CREDIT_MEMO, BILL_RUN, ACTION_LOG),
+        (ORDER, SCHEDULE, INVOICE, CREDIT_MEMO, BILL_RUN, BILL_RUNS, FAULTS, ACTION_LOG),
         show=False,
     ),
     ActionSpec("refresh", "r", "Refresh", "reload; cursor and search kept", OBJECT_SCREENS),
