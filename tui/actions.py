@@ -52,6 +52,8 @@ OBJECT_SCREENS = (
     FAULTS,
     ACTION_LOG,
 )
+#: the screen shown when the first load fails (retry, quit, help)
+STARTUP = "startup"
 #: Modal scopes: their keys are remappable too, and only clash among themselves.
 DIALOG = "dialog"
 HELP = "help"
@@ -313,6 +315,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         read_only_hidden=True,
         capability=FAULT_INJECTION,
     ),
+    ActionSpec(
+        "retry",
+        "r",
+        "Retry",
+        "start-up failed: try the first load again",
+        (STARTUP,),
+    ),
     ActionSpec("help", "question_mark", "Help", "this list", (APP,), key_display="?"),
     ActionSpec("action_log", "l", "Log", "this session's actions and results", (APP,)),
     ActionSpec(
@@ -443,10 +452,10 @@ def keymap_problem(keymap: dict[str, str]) -> tuple[str, str] | None:
             if key in RESERVED_KEYS:
                 return action_id, f"{key!r} is reserved for moving in tables"
     global_specs = [s for s in ACTIONS if APP in s.scopes and s.bindable]
-    for scope in (*OBJECT_SCREENS, *MODAL_SCOPES):
+    for scope in (*OBJECT_SCREENS, STARTUP, *MODAL_SCOPES):
         owners: dict[str, str] = {}
         # a modal's own bindings win over the global ones, so modals only clash among themselves
-        extra = global_specs if scope in OBJECT_SCREENS else []
+        extra = global_specs if scope not in MODAL_SCOPES else []
         for spec in [s for s in ACTIONS if scope in s.scopes and s.bindable] + extra:
             for key in keys_of(spec):
                 other = owners.get(key)
