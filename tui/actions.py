@@ -110,7 +110,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("refresh", "r", "Refresh", "reload; cursor and search kept", OBJECT_SCREENS),
     ActionSpec(
-        "search", "slash", "Search", "search orders on the backend", (ORDERS,), key_display="/"
+        "search",
+        "slash",
+        "Search",
+        "orders: search on the backend; action log: filter by any text",
+        (ORDERS, ACTION_LOG),
+        key_display="/",
     ),
     ActionSpec("sort", "s", "Sort", "cycle the sort column of the loaded rows", (ORDERS,)),
     ActionSpec(
@@ -210,7 +215,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "mark",
         "space",
         "Mark",
-        "mark / unmark this row's invoice for M",
+        "mark / unmark this row's invoice for a bulk post",
         (SCHEDULE, BILL_RUN),
         read_only_hidden=True,
         footer=(BILL_RUN,),
