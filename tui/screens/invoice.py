@@ -160,9 +160,12 @@ class InvoiceScreen(DocumentScreen):
         ("Tax", "tax"),
         ("Schedule item", "item"),
     )
+    #: below 100 columns the lines keep what identifies them: charge, amount, schedule item
+    NARROW_LEFT_OUT = frozenset({"subscription", "tax"})
 
     def __init__(self, key: str) -> None:
         super().__init__(key)
+        self.line_columns: tuple[tuple[str, str], ...] = self.LINE_COLUMNS
         self.lines: list[InvoiceItem] = []
         #: schedule id -> (schedule number, {item id: item label}) for the lines' links
         self.schedule_names: dict[str, tuple[str, dict[str, str]]] = {}
@@ -174,7 +177,11 @@ class InvoiceScreen(DocumentScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#lines", DataTable)
-        for label, key in self.LINE_COLUMNS:
+        if self.app.size.width < 100:
+            self.line_columns = tuple(
+                c for c in self.LINE_COLUMNS if c[1] not in self.NARROW_LEFT_OUT
+            )
+        for label, key in self.line_columns:
             table.add_column(label, key=key)
         table.focus()
         super().on_mount()
@@ -206,14 +213,15 @@ class InvoiceScreen(DocumentScreen):
         for line in self.lines:
             schedule, item = self.line_link(line)
             start, end = day(line.service_start_date), day(line.service_end_date)
-            table.add_row(
-                line.charge_name,
-                text_or_dash(line.subscription_number),
-                start if start == end else f"{start} – {end}",  # noqa: RUF001
-                money(line.charge_amount, cur),
-                money(line.tax_amount, cur),
-                "—" if schedule == "—" else f"{schedule} {item}",
-            )
+            values = {
+                "charge": line.charge_name,
+                "subscription": text_or_dash(line.subscription_number),
+                "period": start if start == end else f"{start} – {end}",  # noqa: RUF001
+                "amount": money(line.charge_amount, cur),
+                "tax": money(line.tax_amount, cur),
+                "item": "—" if schedule == "—" else f"{schedule} {item}",
+            }
+            table.add_row(*(values[key] for _, key in self.line_columns))
         if self.lines:
             table.move_cursor(row=min(max(row, 0), len(self.lines) - 1), animate=False)
         if any(line.invoice_schedule_item_id for line in self.lines):

@@ -128,9 +128,10 @@ class OrdersScreen(ConsoleScreen):
         parts.append("more available: scroll down" if event.has_more else "all loaded")
         sort = SORTS[self.sort_index]
         # unsorted, the rows are in the backend's order (the fake's: by order number)
-        parts.append(f"sorted by {sort[2]}" if sort else "backend order: s sorts")
+        keys = self.billing_app.keys
+        parts.append(f"sorted by {sort[2]}" if sort else f"backend order: {keys['sort']} sorts")
         if self.search:
-            parts.append("esc clears the search")
+            parts.append("esc clears the search")  # its own binding, not remappable
         self.query_one("#status", Label).update(" · ".join(parts))
 
     @on(DataTable.RowSelected, "#orders")

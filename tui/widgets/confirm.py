@@ -49,7 +49,7 @@ class ConfirmDialog(ModalScreen[dict[str, Any] | None]):
     ConfirmDialog #question { width: 1fr; margin-bottom: 1; }
     ConfirmDialog .field-label { width: 1fr; }
     ConfirmDialog .field-help { width: 1fr; color: $text-muted; }
-    ConfirmDialog #error { width: 1fr; color: $text-error; height: auto; }
+    ConfirmDialog #error { width: 1fr; color: $text-error; height: auto; display: none; }
     ConfirmDialog #environment { color: $text-warning; width: 1fr; }
     ConfirmDialog #buttons { height: auto; align-horizontal: right; }
     ConfirmDialog Button { margin-left: 2; }
@@ -122,7 +122,8 @@ class ConfirmDialog(ModalScreen[dict[str, Any] | None]):
 
     def _compose_field(self, f: Field) -> ComposeResult:
         if f.kind == "choice":
-            yield Label(f.label if self.body else "", classes="field-label")
+            if self.body:  # a lone picker has its label as the dialog's title
+                yield Label(f.label, classes="field-label")
             options = OptionList(*(Option(c, id=c) for c in f.choices), id=f"field-{f.name}")
             yield options
             return
@@ -161,7 +162,9 @@ class ConfirmDialog(ModalScreen[dict[str, Any] | None]):
                     assert isinstance(widget, Input)
                     values[f.name] = f.parse(widget.value)
             except ValueError as exc:
-                self.query_one("#error", Static).update(str(exc))
+                error = self.query_one("#error", Static)
+                error.update(str(exc))
+                error.display = True
                 widget.focus()
                 return None
         return values
