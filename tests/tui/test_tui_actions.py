@@ -70,7 +70,7 @@ async def test_generate_updates_by_itself_while_polling() -> None:
         assert row_cells(screen, 0)[5] == "Executing"
         await backend.settle()
         for _ in range(100):  # no key pressed: the poll timer brings the result
-            if row_cells(screen, 0)[5] == "Processed":
+            if row_cells(screen, 0)[5] == "Processed" and not app.watcher.watched:
                 break
             await pilot.pause(0.05)
         assert row_cells(screen, 0)[5] == "Processed"

@@ -363,11 +363,14 @@ class ScheduleScreen(ConsoleScreen):
     def _announce_transitions(self, before: InvoiceSchedule, after: InvoiceSchedule) -> None:
         """Items that finished while this screen watched them, run by the scheduler or another
         session (the app's watcher announces the bill runs this console started)."""
-        seen = self.billing_app.watcher.seen
+        watcher = self.billing_app.watcher
+        seen = watcher.seen
         for item in after.schedule_items:
             old = before.item(item.id)
             if old is None or old.status is item.status:
                 continue
+            if (old.bill_run_id or item.bill_run_id) in watcher.watched:
+                watcher.check_now()  # its run is done: the watcher announces it now
             if (
                 old.status is ScheduleItemStatus.EXECUTING
                 and item.status is ScheduleItemStatus.PROCESSED
