@@ -130,7 +130,8 @@ class DocumentScreen(ConsoleScreen):
     def source_run(self, doc: Invoice | CreditMemo, run: BillRun | None) -> str:
         if run is not None:
             return f"{run.bill_run_number} ({run.status.value})"
-        return text_or_dash(doc.bill_run_id)
+        # unreadable run: its number if this session saw it, else a short id
+        return self.billing_app.bill_run_number(doc.bill_run_id) if doc.bill_run_id else "—"
 
     def refusal(self, action_id: str) -> str | None:
         if action_id == "open_bill_run":
