@@ -88,8 +88,7 @@ def test_series_is_increasing_and_monthly(start: date, n: int) -> None:
     assert days[0] == start
     assert all(a < b for a, b in itertools.pairwise(days))
     assert all(
-        (b.year * 12 + b.month) - (a.year * 12 + a.month) == 1
-        for a, b in itertools.pairwise(days)
+        (b.year * 12 + b.month) - (a.year * 12 + a.month) == 1 for a, b in itertools.pairwise(days)
     )
 
 
