@@ -1,4 +1,5 @@
-"""Write SVG screenshots of the console's main screens and a dialog into ``screenshots/``.
+"""Write SVG screenshots of the console's screens and dialogs into ``screenshots/``, at 120x36 and
+(``-80x24``) at 80x24.
 
 Drives the real app headlessly on the demo tenant (manual progression, fixed clock, theme
 textual-dark), so the pictures in the README cannot drift from the code. Run: ``make screenshots``.
@@ -73,10 +74,17 @@ SHOTS: dict[str, tuple[Step, ...]] = {
     "read-only": (goto("schedule", "IS-00000002"),),
     "bill-runs": (keys("B"),),
     "bulk-post-confirm": (goto("schedule", "IS-00000004"), keys("space", "space", "M")),
+    "reverse-date": (goto("schedule", "IS-00000004"), keys("v")),
+    "outcome-after-leaving": (
+        keys("enter", "enter", "g", "y", "escape", "escape"),
+        finish,
+    ),
 }
+#: also shot at 80x24
+NARROW = ("orders", "schedule", "generate-confirm", "help", "reverse-date", "invoice")
 
 
-async def shoot(name: str, steps: tuple[Step, ...]) -> Path:
+async def shoot(name: str, steps: tuple[Step, ...], size: tuple[int, int] = SIZE) -> Path:
     backend = make_backend(BackendProfile(name="demo", progression="manual"))
     profile = ConsoleProfile(
         name="demo",
@@ -91,11 +99,12 @@ async def shoot(name: str, steps: tuple[Step, ...]) -> Path:
         action_log_path=None,
     )
     app.animation_level = "none"
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    suffix = "" if size == SIZE else f"-{size[0]}x{size[1]}"
+    async with app.run_test(size=size, notifications=True) as pilot:
         await settle(pilot)
         for step in steps:
             await step(pilot, backend)
-        path = app.save_screenshot(f"{name}.svg", path=str(OUT))
+        path = app.save_screenshot(f"{name}{suffix}.svg", path=str(OUT))
     return Path(path)
 
 
@@ -104,6 +113,8 @@ async def main() -> None:
     for name, steps in SHOTS.items():
         path = await shoot(name, steps)
         print(path.relative_to(ROOT))
+        if name in NARROW:
+            print((await shoot(name, steps, (80, 24))).relative_to(ROOT))
 
 
 if __name__ == "__main__":

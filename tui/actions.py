@@ -5,26 +5,16 @@ default key, a label, the screens it belongs to and a ``dangerous`` flag. Danger
 billing data; read-only mode removes them from the footer, the help and the palette, and refuses
 them if they are invoked any other way.
 
-The rules that decide whether an action is valid *here* (and the reason shown when it is not) are
-the pure functions at the bottom; screens call them with their models.
+An entry with ``operation=True`` is run by :mod:`tui.operations` (its binding is
+``op('<operation id>')``, the operation ids being ``methods`` or the entry's id); the rest are
+navigation a screen answers itself (open, back, search, help).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import TYPE_CHECKING
-
-from backends.models import (
-    BillRun,
-    BillRunStatus,
-    DocumentStatus,
-    InvoiceSchedule,
-    InvoiceScheduleStatus,
-    ScheduleItem,
-    ScheduleItemStatus,
-)
 
 if TYPE_CHECKING:
     from textual.binding import Binding
@@ -33,18 +23,11 @@ __all__ = [
     "ACTIONS",
     "REMAPPABLE_IDS",
     "ActionSpec",
-    "bill_run_refusal",
+    "action_method",
+    "binding_action",
     "bindings_for",
     "by_id",
     "by_method",
-    "cancel_invoice_refusal",
-    "create_bill_run_refusal",
-    "generate_refusal",
-    "pause_refusal",
-    "post_refusal",
-    "resume_refusal",
-    "reverse_refusal",
-    "unpost_refusal",
 ]
 
 # Screen scopes
@@ -69,6 +52,8 @@ OBJECT_SCREENS = (
     FAULTS,
     ACTION_LOG,
 )
+#: the screen shown when the first load fails (retry, quit, help)
+STARTUP = "startup"
 #: Modal scopes: their keys are remappable too, and only clash among themselves.
 DIALOG = "dialog"
 HELP = "help"
@@ -102,6 +87,8 @@ class ActionSpec:
     footer: tuple[str, ...] | None = None
     priority: bool = False
     key_display: str | None = None
+    #: run by the operation runner (``tui.operations``): its binding is ``op('<id>')``
+    operation: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -118,12 +105,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "escape",
         "Back",
         "back, with cursor and search kept",
-        (ORDER, SCHEDULE, INVOICE, CREDIT_MEMO, BILL_RUN, ACTION_LOG),
+        (ORDER, SCHEDULE, INVOICE, CREDIT_MEMO, BILL_RUN, BILL_RUNS, FAULTS, ACTION_LOG),
         show=False,
     ),
     ActionSpec("refresh", "r", "Refresh", "reload; cursor and search kept", OBJECT_SCREENS),
     ActionSpec(
-        "search", "slash", "Search", "search orders on the backend", (ORDERS,), key_display="/"
+        "search",
+        "slash",
+        "Search",
+        "orders: search on the backend; action log: filter by any text",
+        (ORDERS, ACTION_LOG),
+        key_display="/",
     ),
     ActionSpec("sort", "s", "Sort", "cycle the sort column of the loaded rows", (ORDERS,)),
     ActionSpec(
@@ -133,6 +125,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "invoice the earliest Pending item now",
         (SCHEDULE,),
         dangerous=True,
+        operation=True,
     ),
     ActionSpec(
         "post",
@@ -141,6 +134,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "post the Draft invoice / credit memo",
         (SCHEDULE, INVOICE, CREDIT_MEMO),
         dangerous=True,
+        operation=True,
     ),
     ActionSpec(
         "pause_resume",
@@ -150,6 +144,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         (SCHEDULE,),
         dangerous=True,
         methods=(("pause", "Pause"), ("resume", "Resume")),
+        operation=True,
     ),
     ActionSpec(
         "create_bill_run",
@@ -158,6 +153,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "credit changes to a FullyProcessed one",
         (SCHEDULE,),
         dangerous=True,
+        operation=True,
     ),
     ActionSpec(
         "open_credit_memo",
@@ -183,6 +179,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         (APP,),
         dangerous=True,
         fake_only=True,
+        operation=True,
     ),
     ActionSpec(
         "unpost",
@@ -192,6 +189,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         (SCHEDULE, INVOICE, CREDIT_MEMO),
         dangerous=True,
         footer=(INVOICE, CREDIT_MEMO),
+        operation=True,
     ),
     ActionSpec(
         "cancel_invoice",
@@ -201,6 +199,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         (SCHEDULE, INVOICE),
         dangerous=True,
         footer=(INVOICE, CREDIT_MEMO),
+        operation=True,
     ),
     ActionSpec(
         "reverse",
@@ -210,16 +209,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
         (SCHEDULE, INVOICE),
         dangerous=True,
         footer=(INVOICE, CREDIT_MEMO),
+        operation=True,
     ),
     ActionSpec(
         "mark",
         "space",
         "Mark",
-        "mark / unmark this row's invoice for M",
+        "mark / unmark this row's invoice for a bulk post",
         (SCHEDULE, BILL_RUN),
         read_only_hidden=True,
         footer=(BILL_RUN,),
         key_display="space",
+        operation=True,
     ),
     ActionSpec(
         "post_marked",
@@ -228,6 +229,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "bulk-post the marked invoices",
         (SCHEDULE, BILL_RUN),
         dangerous=True,
+        operation=True,
     ),
     ActionSpec(
         "open_schedule",
@@ -250,6 +252,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "post every document of a Completed bill run",
         (BILL_RUNS, BILL_RUN),
         dangerous=True,
+        operation=True,
     ),
     ActionSpec(
         "cancel_bill_run",
@@ -258,6 +261,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "cancel a Pending or Completed bill run",
         (BILL_RUNS, BILL_RUN),
         dangerous=True,
+        operation=True,
     ),
     ActionSpec(
         "delete_bill_run",
@@ -266,6 +270,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "delete a Canceled or Error bill run",
         (BILL_RUNS, BILL_RUN),
         dangerous=True,
+        operation=True,
     ),
     ActionSpec(
         "fault_add",
@@ -275,6 +280,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         (FAULTS,),
         read_only_hidden=True,
         capability=FAULT_INJECTION,
+        operation=True,
     ),
     ActionSpec(
         "fault_delete",
@@ -284,6 +290,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         (FAULTS,),
         read_only_hidden=True,
         capability=FAULT_INJECTION,
+        operation=True,
     ),
     ActionSpec(
         "fault_clear",
@@ -293,6 +300,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         (FAULTS,),
         read_only_hidden=True,
         capability=FAULT_INJECTION,
+        operation=True,
     ),
     ActionSpec(
         "bill_runs",
@@ -311,6 +319,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         show=False,
         read_only_hidden=True,
         capability=FAULT_INJECTION,
+    ),
+    ActionSpec(
+        "retry",
+        "r",
+        "Retry",
+        "start-up failed: try the first load again",
+        (STARTUP,),
     ),
     ActionSpec("help", "question_mark", "Help", "this list", (APP,), key_display="?"),
     ActionSpec("action_log", "l", "Log", "this session's actions and results", (APP,)),
@@ -360,8 +375,24 @@ def by_id(action_id: str) -> ActionSpec:
 
 
 def by_method(method: str) -> ActionSpec | None:
-    """The spec behind a Textual action name (``screen.generate`` or ``generate``)."""
-    return _BY_METHOD.get(method.rsplit(".", 1)[-1])
+    """The spec behind a Textual action name (``screen.generate``, ``generate`` or an
+    operation's ``op('generate')``)."""
+    name = method.rsplit(".", 1)[-1]
+    if name.startswith("op(") and name.endswith(")"):
+        name = name[3:-1].strip("'\"")
+    return _BY_METHOD.get(name)
+
+
+def action_method(action: str, parameters: tuple[object, ...]) -> str:
+    """The method (operation id) a Textual action names: ``("op", ("generate",))`` → generate."""
+    if action == "op" and parameters:
+        return str(parameters[0])
+    return action
+
+
+def binding_action(spec: ActionSpec, method: str) -> str:
+    """The Textual action string that runs ``method`` of ``spec``."""
+    return f"op({method!r})" if spec.operation else method
 
 
 def specs_for(scope: str) -> Iterable[ActionSpec]:
@@ -381,7 +412,7 @@ def bindings_for(scope: str) -> list[Binding]:
             bindings.append(
                 Binding(
                     spec.key,
-                    method,
+                    binding_action(spec, method),
                     label,
                     show=spec.show and (spec.footer is None or scope in spec.footer),
                     priority=spec.priority,
@@ -426,10 +457,10 @@ def keymap_problem(keymap: dict[str, str]) -> tuple[str, str] | None:
             if key in RESERVED_KEYS:
                 return action_id, f"{key!r} is reserved for moving in tables"
     global_specs = [s for s in ACTIONS if APP in s.scopes and s.bindable]
-    for scope in (*OBJECT_SCREENS, *MODAL_SCOPES):
+    for scope in (*OBJECT_SCREENS, STARTUP, *MODAL_SCOPES):
         owners: dict[str, str] = {}
         # a modal's own bindings win over the global ones, so modals only clash among themselves
-        extra = global_specs if scope in OBJECT_SCREENS else []
+        extra = global_specs if scope not in MODAL_SCOPES else []
         for spec in [s for s in ACTIONS if scope in s.scopes and s.bindable] + extra:
             for key in keys_of(spec):
                 other = owners.get(key)
@@ -440,136 +471,3 @@ def keymap_problem(keymap: dict[str, str]) -> tuple[str, str] | None:
                     )
                 owners[key] = spec.id
     return None
-
-
-# --------------------------------------------------------------------------- the rules
-
-
-def item_label(schedule: InvoiceSchedule, item: ScheduleItem) -> str:
-    position = next((n for n, i in enumerate(schedule.schedule_items, 1) if i.id == item.id), 0)
-    return item.name or f"item {position}"
-
-
-def generate_refusal(schedule: InvoiceSchedule | None, item: ScheduleItem | None) -> str | None:
-    """Why ``g`` may not run this item now, or ``None`` when it may."""
-    if schedule is None:
-        return "the schedule is still loading"
-    if item is None:
-        return "put the cursor on a schedule item first"
-    if schedule.status is InvoiceScheduleStatus.PAUSED:
-        return f"{schedule.number} is Paused: resume it (z) before generating"
-    if item.status is ScheduleItemStatus.EXECUTING:
-        return f"{item_label(schedule, item)} is already Executing: press r to refresh"
-    if item.status is ScheduleItemStatus.PROCESSED:
-        return f"{item_label(schedule, item)} is already Processed"
-    earliest = schedule.earliest_pending_item
-    if earliest is not None and earliest.id != item.id:
-        return (
-            f"only the earliest Pending item can be generated: "
-            f"{item_label(schedule, earliest)} ({_date(earliest)}) comes first"
-        )
-    return None
-
-
-def post_refusal(kind: str, number: str | None, status: DocumentStatus | None) -> str | None:
-    if number is None:
-        return f"there is no {kind} here to post"
-    if status is DocumentStatus.DRAFT:
-        return None
-    return (
-        f"{kind} {number} is {status.value if status else 'not Draft'}: only a Draft can be posted"
-    )
-
-
-def pause_refusal(schedule: InvoiceSchedule | None) -> str | None:
-    if schedule is None:
-        return "the schedule is still loading"
-    if schedule.status is InvoiceScheduleStatus.PAUSED:
-        return f"{schedule.number} is already Paused"
-    if schedule.status is InvoiceScheduleStatus.FULLY_PROCESSED:
-        return f"{schedule.number} is FullyProcessed: there is nothing left to pause"
-    return None
-
-
-def resume_refusal(schedule: InvoiceSchedule | None) -> str | None:
-    if schedule is None:
-        return "the schedule is still loading"
-    if schedule.status is not InvoiceScheduleStatus.PAUSED:
-        return f"{schedule.number} is {schedule.status.value}, not Paused"
-    return None
-
-
-def create_bill_run_refusal(schedule: InvoiceSchedule | None) -> str | None:
-    if schedule is None:
-        return "the schedule is still loading"
-    if schedule.status is not InvoiceScheduleStatus.FULLY_PROCESSED:
-        return (
-            f"a bill run can only be created for a FullyProcessed schedule; "
-            f"{schedule.number} is {schedule.status.value} (use g on an item)"
-        )
-    return None
-
-
-def unpost_refusal(
-    kind: str, number: str | None, status: DocumentStatus | None, reversed_: bool = False
-) -> str | None:
-    """Why ``u`` may not take this document back to Draft (the backend checks the rest)."""
-    if number is None:
-        return f"there is no {kind} here to unpost"
-    if status is not DocumentStatus.POSTED:
-        state = status.value if status else "not Posted"
-        return f"{kind} {number} is {state}: only a Posted {kind} can be unposted"
-    if reversed_:
-        return f"{kind} {number} is reversed: its credit memo offsets it"
-    return None
-
-
-def cancel_invoice_refusal(number: str | None, status: DocumentStatus | None) -> str | None:
-    if number is None:
-        return "there is no invoice here to cancel"
-    if status is not DocumentStatus.DRAFT:
-        state = status.value if status else "not Draft"
-        return f"invoice {number} is {state}: only a Draft invoice can be canceled"
-    return None
-
-
-def reverse_refusal(
-    number: str | None,
-    status: DocumentStatus | None,
-    reversed_: bool = False,
-    paid: Decimal | None = None,
-) -> str | None:
-    if number is None:
-        return "there is no invoice here to reverse"
-    if status is not DocumentStatus.POSTED:
-        state = status.value if status else "not Posted"
-        return f"invoice {number} is {state}: only a Posted invoice can be reversed"
-    if reversed_:
-        return f"invoice {number} is already reversed"
-    if paid:
-        return f"invoice {number} has {paid:,.2f} paid: only an unpaid invoice can be reversed"
-    return None
-
-
-#: bill run action id -> the statuses it is valid in (Zuora's rules, §6.2)
-BILL_RUN_STATUSES: dict[str, tuple[BillRunStatus, ...]] = {
-    "post_bill_run": (BillRunStatus.COMPLETED,),
-    "cancel_bill_run": (BillRunStatus.PENDING, BillRunStatus.COMPLETED),
-    "delete_bill_run": (BillRunStatus.CANCELED, BillRunStatus.ERROR),
-}
-
-
-def bill_run_refusal(action_id: str, run: BillRun | None) -> str | None:
-    """Why a bill run action (post / cancel / delete) may not run on ``run`` now."""
-    if run is None:
-        return "put the cursor on a bill run first"
-    allowed = BILL_RUN_STATUSES[action_id]
-    if run.status in allowed:
-        return None
-    verb = {"post_bill_run": "posted", "cancel_bill_run": "canceled", "delete_bill_run": "deleted"}
-    need = " or ".join(s.value for s in allowed)
-    return f"{run.bill_run_number} is {run.status.value}: only a {need} bill run can be {verb[action_id]}"
-
-
-def _date(item: ScheduleItem) -> str:
-    return item.run_date.isoformat() if item.run_date else "no run date"

@@ -1,19 +1,20 @@
-"""The application: screen stack, header state, global keys, and the one path every action takes.
+"""The application: screen stack, header state, global keys, and where every action starts.
 
-Every action that calls the backend goes through :meth:`BillingApp.perform`: a double-press guard
-(an action already in flight on the same object does nothing), timing, the action log, and one
-notification with the message and code for any :class:`BackendError`. Nothing a backend raises
-reaches Textual's crash handler.
+Every operator action is an ``op('<id>')`` binding: :meth:`BillingApp.action_op` hands it to the
+:class:`~tui.operations.runner.OperationRunner` (read-only, double press, rule, confirm, worker,
+action log, notification). A completed change arrives here as a
+:class:`~tui.changes.BillingChanged` and is handed to every mounted screen; bill runs the
+console started are watched by the :class:`~tui.watcher.BillRunWatcher`, not by a screen.
 """
 
 from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -24,13 +25,14 @@ from backends.base import Backend, FaultInjection, SimulatedClock
 from backends.errors import BackendError
 from backends.models import BackendInfo
 from backends.profile import BackendProfile
-from backends.tracing import collect_track_ids
 from tui import actions
 from tui.actionlog import ActionLog
+from tui.changes import BillingChanged
 from tui.commands import BillingCommands
 from tui.config import ConsoleProfile, state_dir
-
-T = TypeVar("T")
+from tui.keys import KeyNames
+from tui.operations.runner import OperationRunner
+from tui.watcher import BillRunWatcher
 
 _DEFAULT = object()
 
@@ -50,6 +52,8 @@ class BillingApp(App[int]):
 
     sim_date: reactive[date | None] = reactive(None)
     busy_count: reactive[int] = reactive(0)
+    #: long work in progress, for the header ("Post marked 50/120")
+    progress: reactive[str] = reactive("")
 
     def __init__(
         self,
@@ -91,6 +95,10 @@ class BillingApp(App[int]):
             on_write_error=lambda msg: self.notify(msg, severity="warning"),
         )
         self._clash_reported = False
+        #: key names as bound: every label, hint and dialog asks it
+        self.keys = KeyNames(self.profile.keymap)
+        self.runner = OperationRunner(self)
+        self.watcher = BillRunWatcher(self)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -109,6 +117,7 @@ class BillingApp(App[int]):
         from tui import gcpolicy  # full collections when idle, not mid key press
 
         gcpolicy.install(self)
+        self.watcher.start()
         if self.simulated:
             self.load_sim_date()
 
@@ -128,7 +137,7 @@ class BillingApp(App[int]):
     # ------------------------------------------------------------------ read-only and dangerous
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.action_allowed(action)
+        return self.action_allowed(actions.action_method(action, parameters))
 
     def action_allowed(self, action: str) -> bool:
         """Hidden (False) when read-only hides it or the backend cannot do it."""
@@ -141,77 +150,44 @@ class BillingApp(App[int]):
             return False
         return not (spec.fake_only and not self.simulated)
 
-    def refuse_read_only(self, action_id: str, obj: str) -> bool:
-        """True (and a notification) when read-only mode forbids ``action_id``."""
-        spec = actions.by_id(action_id)
-        if (spec.dangerous or spec.read_only_hidden) and self.read_only:
-            self.refuse(action_id, obj, f"read-only mode: {spec.label} is disabled")
-            return True
-        return False
-
     def refuse(self, action_id: str, obj: str, reason: str) -> None:
+        """Logged, and one warning naming the action: nothing was done."""
         spec = actions.by_id(action_id)
         self.action_log.record(action_id, obj, "refused", reason)
         self.notify(reason, title=f"{spec.label}: not done", severity="warning")
 
     # ------------------------------------------------------------------ the action path
 
+    def action_op(self, op_id: str) -> None:
+        """Every operator action: the runner, on the screen the operator is on."""
+        self.runner.start(op_id, self.screen)
+
     def is_in_flight(self, action_id: str, obj: str) -> bool:
         return f"{action_id}:{obj}" in self.in_flight
 
-    def already_running(self, action_id: str, obj: str) -> bool:
-        """True (and a quiet notice) when the same action on the same object is in flight."""
-        if self.is_in_flight(action_id, obj):
-            label = actions.by_id(action_id).label
-            self.notify(f"{label} on {obj} is already in progress", timeout=3)
-            return True
-        return False
+    def today(self) -> date:
+        """The backend's today: the fake's simulated date, else the wall clock's."""
+        return self.sim_date or self.clock().date()
 
-    async def perform(
-        self,
-        action_id: str,
-        obj: str,
-        call: Callable[[], Awaitable[T]],
-        describe: Callable[[T], str] = lambda _: "ok",
-    ) -> T | None:
-        """Run one backend call for an operator action; ``None`` if it failed or was a repeat."""
-        key = f"{action_id}:{obj}"
-        if key in self.in_flight:
-            return None
-        self.in_flight.add(key)
-        self.busy_count += 1
-        started = self.timer()
-        label = actions.by_id(action_id).label
-        with collect_track_ids() as track_ids:
-            try:
-                result = await call()
-            except BackendError as exc:
-                self.action_log.record(
-                    action_id, obj, "error", exc.detail, self.timer() - started, track_ids
-                )
-                self.notify(
-                    exc.detail, title=f"{label} failed: {obj}", severity="error", timeout=10
-                )
-                return None
-            except Exception as exc:  # a backend bug must not take the console down
-                text = f"{type(exc).__name__}: {exc}"
-                self.action_log.record(
-                    action_id, obj, "error", text, self.timer() - started, track_ids
-                )
-                self.notify(
-                    text, title=f"{label} failed unexpectedly", severity="error", timeout=10
-                )
-                return None
-            finally:
-                self.in_flight.discard(key)
-                self.busy_count -= 1
-        self.action_log.record(
-            action_id, obj, "ok", describe(result), self.timer() - started, track_ids
-        )
-        return result
+    def show_progress(self, label: str, done: int, total: int) -> None:
+        """Long work reports here; the header shows it (``Post marked 50/120``)."""
+        self.progress = f"{label} {done}/{total}" if total else ""
+
+    def on_billing_changed(self, message: BillingChanged) -> None:
+        """Every mounted console screen, the ones below the top too, hears of every change."""
+        from tui.screens.base import ConsoleScreen
+
+        for screen in list(self.screen_stack):
+            if isinstance(screen, ConsoleScreen):
+                screen.billing_changed(message.change)
 
     def remember_bill_run(self, number: str, bill_run_id: str) -> None:
         self.bill_run_ids[number.upper()] = bill_run_id
+
+    def bill_run_number(self, bill_run_id: str) -> str:
+        """The number of a bill run seen this session (its id, shortened, if not seen)."""
+        number = next((n for n, i in self.bill_run_ids.items() if i == bill_run_id), None)
+        return number or (bill_run_id if len(bill_run_id) <= 12 else f"{bill_run_id[:8]}…")
 
     def report_error(self, what: str, exc: BaseException) -> None:
         """A read failed (loading a screen, polling): one notification, the screen stays."""
@@ -224,31 +200,6 @@ class BillingApp(App[int]):
                 severity="error",
                 timeout=10,
             )
-
-    def confirm(
-        self,
-        action_id: str,
-        obj: str,
-        title: str,
-        body: str,
-        confirm_label: str,
-        on_yes: Callable[[], object],
-        on_no: Callable[[], object] | None = None,
-    ) -> None:
-        """Ask first (modal, focus on Cancel); a "no" is logged as cancelled."""
-        from tui.widgets.confirm import ConfirmDialog
-
-        env = f"Environment: {self.environment} · profile {self.profile.name}"
-
-        def answered(ok: bool | None) -> None:
-            if ok:
-                on_yes()
-                return
-            self.action_log.record(action_id, obj, "cancelled", "not confirmed")
-            if on_no is not None:
-                on_no()
-
-        self.push_screen(ConfirmDialog(title, body, env, confirm_label), answered)
 
     # ------------------------------------------------------------------ navigation
 
@@ -281,9 +232,27 @@ class BillingApp(App[int]):
             "bill_run": BillRunScreen,
         }
         if kind == "schedule" and item_id is not None:
-            self.push_screen(ScheduleScreen(key, item_id=item_id))
+            self.open_screen(ScheduleScreen(key, item_id=item_id))
             return
-        self.push_screen(screens[kind](key))
+        self.open_screen(screens[kind](key))
+
+    def open_screen(self, screen: Any) -> None:
+        """Push ``screen``, unless a screen about the same object is already on the stack: then
+        go back to that one (the stack stays as deep as the distinct objects on it)."""
+        from tui.screens.base import same_object
+
+        stack = self.screen_stack
+        for depth, existing in enumerate(reversed(stack)):
+            if same_object(existing, screen):
+                for _ in range(depth):
+                    self.pop_screen()
+                focus = getattr(screen, "focus_item_id", None)
+                if focus is not None and hasattr(existing, "focus_item"):
+                    existing.focus_item(focus)
+                if hasattr(existing, "reload"):  # opened again: show it as it is now
+                    existing.reload(quiet=True)
+                return
+        self.push_screen(screen)
 
     # ------------------------------------------------------------------ global actions
 
@@ -296,69 +265,23 @@ class BillingApp(App[int]):
     def action_bill_runs(self) -> None:
         from tui.screens.bill_runs import BillRunsScreen
 
-        if not isinstance(self.screen, BillRunsScreen):
-            self.push_screen(BillRunsScreen())
+        self.open_screen(BillRunsScreen())
 
     def action_fault_panel(self) -> None:
         from tui.screens.faults import FaultPanelScreen
 
-        if self.refuse_read_only("fault_panel", "faults"):
+        if self.read_only:
+            self.refuse("fault_panel", "faults", "read-only mode: Faults is disabled")
             return
         if actions.FAULT_INJECTION not in self.capabilities:
             self.refuse("fault_panel", "faults", "only the fake backend takes fault rules")
             return
-        if not isinstance(self.screen, FaultPanelScreen):
-            self.push_screen(FaultPanelScreen())
+        self.open_screen(FaultPanelScreen())
 
     def action_action_log(self) -> None:
         from tui.screens.action_log import ActionLogScreen
 
-        if not isinstance(self.screen, ActionLogScreen):
-            self.push_screen(ActionLogScreen())
-
-    def action_advance_clock(self) -> None:
-        if self.refuse_read_only("advance_clock", "clock"):
-            return
-        if not self.simulated:
-            self.refuse("advance_clock", "clock", "only the fake backend has a simulated clock")
-            return
-        if self.already_running("advance_clock", "clock"):
-            return
-        today = self.sim_date.isoformat() if self.sim_date else "today"
-        self.confirm(
-            "advance_clock",
-            "clock",
-            "Advance the simulated clock?",
-            f"From {today} to the next run date of a Pending item. The scheduler then executes "
-            "every item that falls due, as Zuora's would.",
-            "Advance",
-            self._advance_clock,
-        )
-
-    @work(group="clock", exit_on_error=False)
-    async def _advance_clock(self) -> None:
-        from backends.models import ClockAdvance
-
-        backend = self.backend
-        assert isinstance(backend, SimulatedClock)
-
-        def describe(result: ClockAdvance) -> str:
-            return _describe_advance(result)
-
-        result = await self.perform(
-            "advance_clock", "clock", backend.advance_to_next_run_date, describe
-        )
-        if result is None:
-            return
-        self.sim_date = result.to_date
-        for executed in result.executed:
-            self.remember_bill_run(executed.bill_run_number, executed.bill_run_id)
-        self.notify(_describe_advance(result), title="Clock advanced", timeout=10)
-        from tui.screens.base import ConsoleScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, ConsoleScreen):
-                screen.reload(quiet=True)
+        self.open_screen(ActionLogScreen())
 
     @work(group="clock", exit_on_error=False)
     async def load_sim_date(self) -> None:
@@ -369,14 +292,3 @@ class BillingApp(App[int]):
             self.sim_date = await backend.today()
         except Exception as exc:
             self.report_error("the simulated date", exc)
-
-
-def _describe_advance(result: Any) -> str:
-    head = f"Clock {result.from_date.isoformat()} → {result.to_date.isoformat()}"
-    if not result.executed:
-        return f"{head}: no item fell due"
-    runs = ", ".join(
-        f"{e.schedule_number} (due {e.run_date.isoformat()}) in {e.bill_run_number}"
-        for e in result.executed
-    )
-    return f"{head}: the scheduler ran {runs}"

@@ -1,7 +1,8 @@
 """The command palette (ctrl+p): jump to any object by number, or run any action valid here.
 
 Only what the registry allows on the current screen appears: read-only mode hides dangerous
-actions, an action with a refusal reason here (e.g. generate on a Processed item) is left out.
+actions, and an operation the runner would refuse here (``OperationRunner.verdict``: e.g.
+generate on a schedule with nothing Pending) is left out. Keys are named as bound.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def parse_object_number(text: str) -> tuple[str, str, str] | None:
 
 
 def valid_actions(app: BillingApp, screen: Any) -> list[tuple[actions.ActionSpec, str, str, Any]]:
-    """(spec, method, label, target) for every action that may run on ``screen`` right now."""
+    """(spec, Textual action, label, owner) for every action that may run on ``screen`` now."""
     scope = getattr(screen, "SCOPE", None)
     found = []
     for spec in actions.ACTIONS:
@@ -51,13 +52,17 @@ def valid_actions(app: BillingApp, screen: Any) -> list[tuple[actions.ActionSpec
         for method, label in methods:
             if not app.action_allowed(method):
                 continue
-            target = app if in_app else screen
+            owner = app if in_app else screen
             if not in_app and screen.check_action(method, ()) is False:
                 continue
-            refusal = getattr(screen, "refusal", None)
-            if not in_app and refusal is not None and refusal(spec.id) is not None:
-                continue
-            found.append((spec, method, label, target))
+            if spec.operation:
+                if app.runner.verdict(method, screen) is not None:
+                    continue
+            else:
+                refusal = getattr(screen, "refusal", None)
+                if not in_app and refusal is not None and refusal(spec.id) is not None:
+                    continue
+            found.append((spec, actions.binding_action(spec, method), label, owner))
     return found
 
 
@@ -86,8 +91,9 @@ class BillingCommands(Provider):
                 1.0, f"Open {label} {number}", self._opener(kind, number), help="jump by number"
             )
         matcher = self.matcher(query)
+        keys = self.billing_app.keys
         for spec, method, label, owner in valid_actions(self.billing_app, self.screen):
-            text = f"{label} ({_key(spec)})"
+            text = keys.label(spec.id, label)
             score = matcher.match(text)
             if score > 0:
                 yield Hit(
@@ -99,11 +105,8 @@ class BillingCommands(Provider):
                 )
 
     async def discover(self) -> Hits:
+        keys = self.billing_app.keys
         for spec, method, label, owner in valid_actions(self.billing_app, self.screen):
             yield DiscoveryHit(
-                f"{label} ({_key(spec)})", self._runner(owner, method), help=spec.help
+                keys.label(spec.id, label), self._runner(owner, method), help=spec.help
             )
-
-
-def _key(spec: actions.ActionSpec) -> str:
-    return spec.key_display or spec.key

@@ -46,3 +46,10 @@ def status(value: object) -> Text:
 
 def text_or_dash(value: object) -> str:
     return "—" if value in (None, "") else str(value)
+
+
+def short_id(value: str | None) -> str:
+    """A 32-hex id where no number could be read: its first 8 characters identify it."""
+    if not value:
+        return "—"
+    return value if len(value) <= 12 else f"{value[:8]}…"

@@ -13,9 +13,10 @@ from textual.widgets import DataTable, OptionList
 
 from backends.base import FaultInjection
 from backends.fake.backend import FakeBackend
-from tui.screens.faults import FaultPanelScreen, PresetPicker
+from tui.screens.faults import FaultPanelScreen
 from tui.screens.orders import OrdersScreen
 from tui.screens.schedule import ScheduleScreen
+from tui.widgets.confirm import ConfirmDialog
 
 from .tui_helpers import demo_backend, fault_double, make_app, messages, settle
 
@@ -37,7 +38,7 @@ def rule_rows(app: Any) -> list[list[str]]:
 async def add_preset(pilot: Any, index: int) -> None:
     await pilot.press("a")
     await settle(pilot)
-    assert isinstance(pilot.app.screen, PresetPicker)
+    assert isinstance(pilot.app.screen, ConfirmDialog) and pilot.app.screen.picker_only
     pilot.app.screen.query_one(OptionList).highlighted = index
     await pilot.press("enter")
     await settle(pilot)
@@ -83,6 +84,7 @@ async def test_add_presets_delete_one_and_clear(make_backend: Any) -> None:
             ("fault_add", "ok"),
             ("fault_add", "ok"),
             ("fault_add", "ok"),
+            ("fault_add", "cancelled"),
             ("fault_delete", "ok"),
             ("fault_clear", "ok"),
             ("fault_clear", "refused"),

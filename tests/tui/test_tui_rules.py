@@ -15,6 +15,7 @@ from backends.models import (
 )
 from tui import actions
 from tui.commands import parse_object_number
+from tui.operations import rules
 
 
 def schedule(status: InvoiceScheduleStatus, *item_status: ScheduleItemStatus) -> InvoiceSchedule:
@@ -81,60 +82,65 @@ def test_registry_ids_are_unique_and_every_dangerous_action_is_known() -> None:
 def test_bindings_carry_registry_ids() -> None:
     bindings = actions.bindings_for(actions.SCHEDULE)
     assert {(b.key, b.action, b.id) for b in bindings} >= {
-        ("g", "generate", "generate"),
-        ("z", "pause", "pause_resume"),
-        ("z", "resume", "pause_resume"),
+        ("g", "op('generate')", "generate"),
+        ("z", "op('pause')", "pause_resume"),
+        ("z", "op('resume')", "pause_resume"),
     }
     assert actions.by_method("screen.resume") is actions.by_id("pause_resume")
+    assert actions.by_method("op('resume')") is actions.by_id("pause_resume")
+    assert actions.action_method("op", ("generate",)) == "generate"
 
 
 def test_generate_only_the_earliest_pending_item_of_an_unpaused_schedule() -> None:
     s = schedule(InvoiceScheduleStatus.PARTIALLY_PROCESSED, D, P, P)
-    assert actions.generate_refusal(s, s.schedule_items[1]) is None
-    assert "earliest Pending" in (actions.generate_refusal(s, s.schedule_items[2]) or "")
-    assert "already Processed" in (actions.generate_refusal(s, s.schedule_items[0]) or "")
+    assert rules.generate_refusal(s, s.schedule_items[1]) is None
+    assert "earliest Pending" in (rules.generate_refusal(s, s.schedule_items[2]) or "")
+    assert "already Processed" in (rules.generate_refusal(s, s.schedule_items[0]) or "")
     paused = schedule(InvoiceScheduleStatus.PAUSED, P, P)
-    assert "Paused" in (actions.generate_refusal(paused, paused.schedule_items[0]) or "")
+    assert "Paused" in (rules.generate_refusal(paused, paused.schedule_items[0]) or "")
     busy = schedule(InvoiceScheduleStatus.PENDING, E, P)
-    assert "Executing" in (actions.generate_refusal(busy, busy.schedule_items[0]) or "")
-    assert actions.generate_refusal(None, None) is not None
-    assert actions.generate_refusal(s, None) is not None
+    assert "Executing" in (rules.generate_refusal(busy, busy.schedule_items[0]) or "")
+    # the next item waits for the running bill run: the engine refuses a second one
+    assert "still Executing" in (rules.generate_refusal(busy, busy.schedule_items[1]) or "")
+    assert rules.generate_refusal(None, None) is not None
+    assert rules.generate_refusal(s, None) is not None
 
 
 def test_other_rules() -> None:
     pending = schedule(InvoiceScheduleStatus.PENDING, P)
     done = schedule(InvoiceScheduleStatus.FULLY_PROCESSED, D)
     paused = schedule(InvoiceScheduleStatus.PAUSED, P)
-    assert actions.pause_refusal(pending) is None and actions.pause_refusal(paused)
-    assert actions.pause_refusal(done) and actions.resume_refusal(pending)
-    assert actions.resume_refusal(paused) is None
-    assert actions.create_bill_run_refusal(done) is None
-    assert "FullyProcessed" in (actions.create_bill_run_refusal(pending) or "")
-    assert actions.post_refusal("invoice", "INV1", DocumentStatus.DRAFT) is None
-    assert "Posted" in (actions.post_refusal("invoice", "INV1", DocumentStatus.POSTED) or "")
-    assert actions.post_refusal("invoice", None, None)
+    assert rules.pause_refusal(pending) is None and rules.pause_refusal(paused)
+    # Zuora pauses a FullyProcessed schedule too
+    assert rules.pause_refusal(done) is None and rules.resume_refusal(pending)
+    assert rules.resume_refusal(paused) is None
+    assert rules.create_bill_run_refusal(done) is None
+    assert "FullyProcessed" in (rules.create_bill_run_refusal(pending) or "")
+    assert rules.post_refusal("invoice", "INV1", DocumentStatus.DRAFT) is None
+    assert "Posted" in (rules.post_refusal("invoice", "INV1", DocumentStatus.POSTED) or "")
+    assert rules.post_refusal("invoice", None, None)
 
 
 def test_document_and_bill_run_rules() -> None:
     posted, draft = DocumentStatus.POSTED, DocumentStatus.DRAFT
-    assert actions.unpost_refusal("invoice", "INV1", posted) is None
-    assert "only a Posted" in (actions.unpost_refusal("invoice", "INV1", draft) or "")
-    assert "reversed" in (actions.unpost_refusal("invoice", "INV1", posted, True) or "")
-    assert actions.cancel_invoice_refusal("INV1", draft) is None
-    assert "only a Draft" in (actions.cancel_invoice_refusal("INV1", posted) or "")
-    assert actions.reverse_refusal("INV1", posted) is None
-    assert "only a Posted" in (actions.reverse_refusal("INV1", draft) or "")
-    assert "already reversed" in (actions.reverse_refusal("INV1", posted, True) or "")
-    assert "paid" in (actions.reverse_refusal("INV1", posted, False, Decimal(5)) or "")
+    assert rules.unpost_refusal("invoice", "INV1", posted) is None
+    assert "only a Posted" in (rules.unpost_refusal("invoice", "INV1", draft) or "")
+    assert "reversed" in (rules.unpost_refusal("invoice", "INV1", posted, True) or "")
+    assert rules.cancel_invoice_refusal("INV1", draft) is None
+    assert "only a Draft" in (rules.cancel_invoice_refusal("INV1", posted) or "")
+    assert rules.reverse_refusal("INV1", posted) is None
+    assert "only a Posted" in (rules.reverse_refusal("INV1", draft) or "")
+    assert "already reversed" in (rules.reverse_refusal("INV1", posted, True) or "")
+    assert "paid" in (rules.reverse_refusal("INV1", posted, False, Decimal(5)) or "")
     run = BillRun(id="r", bill_run_number="BR-00000001", status=BillRunStatus.COMPLETED)
-    assert actions.bill_run_refusal("post_bill_run", run) is None
-    assert actions.bill_run_refusal("cancel_bill_run", run) is None
-    assert "Canceled or Error" in (actions.bill_run_refusal("delete_bill_run", run) or "")
+    assert rules.bill_run_refusal("post_bill_run", run) is None
+    assert rules.bill_run_refusal("cancel_bill_run", run) is None
+    assert "Canceled or Error" in (rules.bill_run_refusal("delete_bill_run", run) or "")
     run.status = BillRunStatus.POSTED
-    assert "only a Completed bill run" in (actions.bill_run_refusal("post_bill_run", run) or "")
+    assert "only a Completed bill run" in (rules.bill_run_refusal("post_bill_run", run) or "")
     run.status = BillRunStatus.ERROR
-    assert actions.bill_run_refusal("delete_bill_run", run) is None
-    assert actions.bill_run_refusal("post_bill_run", None) is not None
+    assert rules.bill_run_refusal("delete_bill_run", run) is None
+    assert rules.bill_run_refusal("post_bill_run", None) is not None
 
 
 def test_modal_keys_are_remappable_and_checked() -> None:

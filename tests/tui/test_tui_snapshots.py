@@ -1,4 +1,4 @@
-"""Snapshot tests: every screen and dialog at 120x36, the main three also at 80x24.
+"""Snapshot tests: every screen and dialog at 120x36 and at 80x24.
 
 Deterministic by construction: the manual demo tenant (fixed simulated date), a fixed clock
 injected into the app, theme textual-dark, animations off, workers awaited before the shot.
@@ -127,14 +127,42 @@ SCREENS: dict[str, tuple[tuple[Step, ...], bool]] = {
     "confirm_reverse": ((open_("schedule", "IS-00000004"), press("v")), False),
     "confirm_bulk_post": ((open_("schedule", "IS-00000004"), press("space", "space", "M")), False),
     "confirm_post_bill_run": ((press("B"), cursor_to_last("#bill-runs"), press("p")), False),
+    "invoice_deep_crumbs": (
+        (open_("order", "O-00000002"), press("enter", "enter")),
+        False,
+    ),
+    "action_log_filtered": (
+        (open_("schedule", "IS-00000003"), press("g", "z", "l", "slash", *"paus", "enter")),
+        False,
+    ),
 }
 
 
+@pytest.mark.parametrize("size", [BIG, SMALL], ids=["120x36", "80x24"])
 @pytest.mark.parametrize("name", list(SCREENS))
-def test_screens_and_dialogs(snap_compare: Any, name: str) -> None:
+def test_screens_and_dialogs(snap_compare: Any, name: str, size: tuple[int, int]) -> None:
     steps, read_only = SCREENS[name]
     app, run_before = scenario(*steps, read_only=read_only)
-    assert snap_compare(app, run_before=run_before, terminal_size=BIG)
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [BIG, SMALL], ids=["120x36", "80x24"])
+def test_startup_failed(snap_compare: Any, size: tuple[int, int]) -> None:
+    from backends.errors import AuthenticationError
+
+    backend = demo_backend()
+
+    async def refused(**kwargs: Any) -> Any:
+        raise AuthenticationError(
+            "Zuora refused the OAuth client credentials: check the client id and secret of "
+            "this profile (Invalid client credentials)",
+            status=401,
+            request_id="a7ce2f6d-3ddd-a2d6-d814-d12ab2956e39",
+        )
+
+    backend.list_orders = refused
+    app, run_before = scenario(backend=backend)
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
 
 
 async def add_fault_rules(pilot: Any, backend: Any) -> None:
@@ -156,7 +184,8 @@ FAULT_SCREENS: dict[str, tuple[Step, ...]] = {
 }
 
 
+@pytest.mark.parametrize("size", [BIG, SMALL], ids=["120x36", "80x24"])
 @pytest.mark.parametrize("name", list(FAULT_SCREENS))
-def test_fault_panel(snap_compare: Any, name: str) -> None:
+def test_fault_panel(snap_compare: Any, name: str, size: tuple[int, int]) -> None:
     app, run_before = scenario(*FAULT_SCREENS[name], backend=fault_double())
-    assert snap_compare(app, run_before=run_before, terminal_size=BIG)
+    assert snap_compare(app, run_before=run_before, terminal_size=size)

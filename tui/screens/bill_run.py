@@ -1,8 +1,8 @@
 """Bill run: number, status, dates, filters, and the documents it produced
 (``list_bill_run_documents``). Polls while the bill run is still running.
 
-``p`` posts the run (Completed only), ``x`` cancels it (Pending / Completed), ``d`` deletes it
-(Canceled / Error); ``space`` marks an invoice and ``M`` bulk-posts the marked ones; ``enter``
+Post, cancel and delete the run, mark an invoice and bulk-post the marked ones: operations
+(:mod:`tui.operations`) reading ``bill_run``, ``current_document()`` and ``marked``; ``enter``
 opens a document.
 """
 
@@ -16,16 +16,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import DataTable, Label, Static
 
-from backends.models import BillRun, BillRunDocuments, CreditMemo, Invoice, PostResult
+from backends.models import BillRun, BillRunDocuments, CreditMemo, Invoice
 from tui import actions
-from tui.actions import bill_run_refusal
-from tui.format import day, money, stamp, status, text_or_dash
+from tui.format import day, money, short_id, stamp, status, text_or_dash
+from tui.operations.bill_runs import bill_run_refs, documents_summary
+from tui.operations.documents import Marked
+from tui.operations.rules import item_label
 from tui.screens.base import ConsoleScreen
-from tui.screens.bill_runs import documents_summary, request_bill_run_action
-from tui.screens.documents import Marked, request_bulk_post
 from tui.widgets.fields import Fields
 
 DOC_COLUMNS = (
@@ -40,13 +41,6 @@ DOC_COLUMNS = (
 )
 
 MARK = Text("●", style="bold magenta")
-
-
-def short_id(value: str | None) -> str:
-    """32-hex ids are unreadable in a table: the first 8 characters identify them well enough."""
-    if not value:
-        return "—"
-    return value if len(value) <= 12 else f"{value[:8]}…"
 
 
 def document_row(doc: Invoice | CreditMemo, marked: bool) -> tuple[Any, ...]:
@@ -78,13 +72,15 @@ class BillRunScreen(ConsoleScreen):
     SCOPE = actions.BILL_RUN
     BINDINGS: ClassVar[list[Binding]] = actions.bindings_for(actions.BILL_RUN)  # type: ignore[assignment]
 
+    #: the run as last loaded; the footer follows it
+    bill_run: var[BillRun | None] = var(None, bindings=True, always_update=True)
+    #: invoices marked for a bulk post: invoice id -> the invoice as shown
+    marked: var[dict[str, Marked]] = var(dict, bindings=True, always_update=True)
+
     def __init__(self, bill_run_id: str) -> None:
         super().__init__(bill_run_id)
         self.bill_run_id = bill_run_id
-        self.bill_run: BillRun | None = None
         self.docs: list[Invoice | CreditMemo] = []
-        #: invoices marked for a bulk post: invoice id -> the invoice as shown
-        self.marked: dict[str, Marked] = {}
         self._timer: Timer | None = None
         #: True while polls fail: one notification per outage, not one per poll
         self.poll_failing = False
@@ -124,6 +120,21 @@ class BillRunScreen(ConsoleScreen):
             self.billing_app.profile.poll_interval, self._poll, pause=True
         )
         self.reload()
+
+    def identity(self) -> frozenset[str]:
+        run = self.bill_run
+        return frozenset({self.bill_run_id} | ({run.bill_run_number} if run else set()))
+
+    def object_refs(self) -> frozenset[str]:
+        refs = set(self.identity())
+        for doc in self.docs:
+            refs |= {doc.id, doc.invoice_number if isinstance(doc, Invoice) else doc.number}
+        if self.bill_run is not None:
+            refs |= bill_run_refs(self.bill_run)
+        return frozenset(refs)
+
+    def related_refs(self) -> frozenset[str]:
+        return self.identity()
 
     def reload(self, quiet: bool = False) -> None:
         self._load(quiet)
@@ -167,7 +178,14 @@ class BillRunScreen(ConsoleScreen):
                 continue
             names[schedule.id] = schedule.number
             for item in schedule.schedule_items:
-                names[item.id] = actions.item_label(schedule, item)
+                names[item.id] = item_label(schedule, item)
+        accounts = sorted({f.account_id for f in run.bill_run_filters if f.account_id})
+        read = await asyncio.gather(
+            *(backend.get_account(a) for a in accounts), return_exceptions=True
+        )
+        for account in read:
+            if not isinstance(account, BaseException):
+                names[account.id] = account.account_number
         return names
 
     def _apply(self, run: BillRun, documents: BillRunDocuments, names: dict[str, str]) -> None:
@@ -193,7 +211,7 @@ class BillRunScreen(ConsoleScreen):
         for flt in run.bill_run_filters:
             filters.add_row(
                 flt.filter_type.value,
-                short_id(flt.account_id),
+                names.get(flt.account_id or "", short_id(flt.account_id)),
                 short_id(flt.subscription_id),
                 names.get(flt.invoice_schedule_id or "", short_id(flt.invoice_schedule_id)),
                 names.get(
@@ -203,11 +221,9 @@ class BillRunScreen(ConsoleScreen):
         docs: list[Invoice | CreditMemo] = [*documents.invoices, *documents.credit_memos]
         self.docs = docs
         # a mark stays only while its invoice is still in the run
-        ids = {d.id for d in docs if isinstance(d, Invoice)}
-        self.marked = {k: m for k, m in self.marked.items() if k in ids}
-        for doc in docs:
-            if isinstance(doc, Invoice) and doc.id in self.marked:
-                self.marked[doc.id] = self._marked(doc)
+        self.marked = {
+            d.id: self._marked(d) for d in docs if isinstance(d, Invoice) and d.id in self.marked
+        }
         table = self.table
         row = table.cursor_row
         table.clear()
@@ -224,7 +240,6 @@ class BillRunScreen(ConsoleScreen):
             else:
                 self._timer.resume()
         self._show_status()
-        self.refresh_bindings()
 
     def _show_status(self) -> None:
         run = self.bill_run
@@ -232,7 +247,9 @@ class BillRunScreen(ConsoleScreen):
         if run is not None:
             parts.append("finished" if run.is_finished else "running: refreshing by itself")
         if self.marked:
-            parts.append(f"{len(self.marked)} marked: M posts them")
+            parts.append(
+                f"{len(self.marked)} marked: {self.billing_app.keys['post_marked']} posts them"
+            )
         parts.append("enter opens a document")
         self.query_one("#status", Static).update(" · ".join(parts))
 
@@ -261,79 +278,21 @@ class BillRunScreen(ConsoleScreen):
             return bool(self.marked)
         return True
 
-    def refusal(self, action_id: str) -> str | None:
-        if action_id in actions.BILL_RUN_STATUSES:
-            return bill_run_refusal(action_id, self.bill_run)
-        if action_id == "mark":
-            doc = self.current_document()
-            if doc is None:
-                return "no document here"
-            if not isinstance(doc, Invoice):
-                return f"{doc.number} is a credit memo: bulk post takes invoices"
-            return None
-        if action_id == "post_marked":
-            return None if self.marked else "nothing is marked: space marks an invoice"
-        return None
-
-    def action_mark(self) -> None:
-        app = self.billing_app
-        doc = self.current_document()
-        obj = self.crumb if doc is None else doc.id
-        if app.refuse_read_only("mark", obj):
-            return
-        reason = self.refusal("mark")
-        if reason is not None or not isinstance(doc, Invoice):
-            app.refuse("mark", obj, reason or "not an invoice")
-            return
-        if doc.id in self.marked:
-            del self.marked[doc.id]
+    def toggle_mark(self, row: str, mark: Marked) -> None:
+        marked = dict(self.marked)
+        if row in marked:
+            del marked[row]
         else:
-            self.marked[doc.id] = self._marked(doc)
-        self.table.update_cell(doc.id, "mark", MARK if doc.id in self.marked else "")
+            marked[row] = mark
+        self.marked = marked
+        self.table.update_cell(row, "mark", MARK if row in marked else "")
         self._show_status()
-        self.refresh_bindings()
-        row = self.table.cursor_row
-        if row < self.table.row_count - 1:
-            self.table.move_cursor(row=row + 1)
+        cursor = self.table.cursor_row
+        if cursor < self.table.row_count - 1:
+            self.table.move_cursor(row=cursor + 1)
 
-    def action_post_marked(self) -> None:
-        def done(results: list[PostResult]) -> None:
-            self.marked.clear()
-            self.reload(quiet=True)
-
-        request_bulk_post(self.billing_app, list(self.marked.values()), done)
-
-    # ------------------------------------------------------------------ the run itself
-
-    def _run_action(self, action_id: str) -> None:
-        app = self.billing_app
-        run = self.bill_run
-        obj = run.bill_run_number if run else self.crumb
-        if app.refuse_read_only(action_id, obj):
-            return
-        reason = bill_run_refusal(action_id, run)
-        if reason is not None or run is None:
-            app.refuse(action_id, obj, reason or "still loading")
-            return
-        request_bill_run_action(app, action_id, run.id, self._after_run_action)
-
-    def _after_run_action(self, run: BillRun | None) -> None:
-        from tui.screens.bill_runs import BillRunsScreen
-
-        for screen in self.app.screen_stack:
-            if isinstance(screen, BillRunsScreen):
-                screen.reload(quiet=True)
-        if run is None:  # deleted: nothing left to show here
-            if self.app.screen is self and len(self.app.screen_stack) > 2:
-                self.app.pop_screen()
-            return
-        self.reload(quiet=True)
-
-    def action_post_bill_run(self) -> None:
-        self._run_action("post_bill_run")
-
-    def action_cancel_bill_run(self) -> None:
-        self._run_action("cancel_bill_run")
-
-    def action_delete_bill_run(self) -> None:
-        self._run_action("delete_bill_run")
+    def clear_marks(self) -> None:
+        for row in self.marked:
+            self.table.update_cell(row, "mark", "")
+        self.marked = {}
+        self._show_status()

@@ -1,19 +1,22 @@
 """Help (``?``): every key of the screen underneath and the global keys, as actually bound.
 
 Built from the screen's live bindings, so keymap changes and read-only mode show as they are.
+It scrolls (arrows, pgup / pgdn) and wraps the descriptions to the width it has (80x24 too).
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Label, Static
 
 from tui import actions
+from tui.keys import display
 
 
 def _key_text(app: Any, key: str, binding: Binding) -> str:
@@ -51,7 +54,7 @@ def help_rows(app: Any, screen: Screen[Any]) -> list[tuple[str, str, str, str, s
     for spec in actions.ACTIONS:
         modal = next((m for m in actions.MODAL_SCOPES if m in spec.scopes), None)
         if modal is not None:
-            keys = " ".join(k.strip() for k in _remapped(app, spec).split(","))
+            keys = " ".join(display(k) for k in _remapped(app, spec).split(","))
             rows.append((keys, spec.label, spec.id, modal, spec.help))
     rows.append(("tab", "Focus", "—", "table", "move between tables"))
     rows.append(("↑ ↓ pgup pgdn", "Move", "—", "table", "move the cursor"))
@@ -66,16 +69,17 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen { align: center middle; }
     HelpScreen > Vertical {
         width: 112;
-        max-width: 98%;
+        max-width: 100%;
         height: auto;
-        max-height: 90%;
+        max-height: 100%;
         border: thick $accent;
         background: $surface;
         padding: 0 1;
     }
     HelpScreen #title { text-style: bold; padding: 0 1; }
     HelpScreen #note { color: $text-muted; padding: 0 1; width: 1fr; height: auto; }
-    HelpScreen DataTable { height: auto; max-height: 28; width: 1fr; }
+    HelpScreen #keys-scroll { height: auto; max-height: 1fr; width: 1fr; }
+    HelpScreen #keys { width: 1fr; height: auto; }
     """
     BINDINGS: ClassVar[list[Binding]] = actions.bindings_for(actions.HELP)  # type: ignore[assignment]
 
@@ -86,24 +90,29 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             crumb = getattr(self.for_screen, "crumb", "this screen")
-            yield Label(f"Keys on {crumb}", id="title")
-            table: DataTable[Any] = DataTable(id="keys", cursor_type="row", zebra_stripes=True)
-            yield table
+            yield Label(f"Keys on {crumb} · ↑ ↓ pgup pgdn scroll", id="title")
+            with VerticalScroll(id="keys-scroll", can_focus=True):
+                yield Static(id="keys")
             note = "Remap any key by id in config.toml [keymap] (billing-tui config path)."
             if getattr(self.app, "read_only", False):
                 note += " READ-ONLY: every action that changes billing data is off."
             yield Static(note, id="note", markup=False)
 
     def on_mount(self) -> None:
-        table = self.query_one("#keys", DataTable)
-        table.add_column("Key", key="key")
-        table.add_column("Action", key="action")
-        table.add_column("Id (keymap)", key="id")
-        table.add_column("Where", key="where")
-        table.add_column("What it does", key="help")
-        for row in help_rows(self.app, self.for_screen):
-            table.add_row(*row)
-        table.focus()
+        self.rows = help_rows(self.app, self.for_screen)
+        narrow = self.app.size.width < 100
+        table = Table(expand=True, box=None, padding=(0, 1), show_edge=False)
+        table.add_column("Key", style="bold", max_width=13)
+        table.add_column("Action", no_wrap=not narrow)
+        table.add_column("Id (keymap)", style="dim", no_wrap=True)
+        if not narrow:
+            table.add_column("Where", style="dim", no_wrap=True)
+        table.add_column("What it does", ratio=1)
+        for key, label, action_id, where, what in self.rows:
+            cells = [key, label, action_id] + ([where] if not narrow else []) + [what]
+            table.add_row(*cells)
+        self.query_one("#keys", Static).update(table)
+        self.query_one("#keys-scroll").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

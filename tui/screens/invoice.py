@@ -1,8 +1,8 @@
 """Invoice and credit memo: amounts, balance, dates, status, source bill run, and (invoices) the
 lines with the schedule item each came from.
 
-``p`` posts a Draft, ``u`` unposts a Posted one, ``x`` cancels a Draft invoice, ``v`` reverses a
-Posted invoice; ``s`` (or enter on a line) opens the schedule item that produced the line.
+Post, unpost, cancel and reverse are operations (:mod:`tui.operations.documents`) whose target is
+``document``; ``open_schedule`` (or enter on a line) opens the schedule item of the line.
 """
 
 from __future__ import annotations
@@ -14,19 +14,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.reactive import var
 from textual.widgets import DataTable, Label, Static
 
 from backends.models import BillRun, CreditMemo, DocumentStatus, Invoice, InvoiceItem
 from tui import actions
-from tui.actions import (
-    cancel_invoice_refusal,
-    post_refusal,
-    reverse_refusal,
-    unpost_refusal,
-)
-from tui.format import day, money, stamp, status, text_or_dash
+from tui.format import day, money, short_id, stamp, status, text_or_dash
+from tui.operations.documents import Kind, document_number
+from tui.operations.rules import item_label
 from tui.screens.base import ConsoleScreen
-from tui.screens.documents import Kind, document_number, request_document_action
 from tui.widgets.fields import Fields
 
 
@@ -36,11 +32,26 @@ class DocumentScreen(ConsoleScreen):
     KIND: ClassVar[Kind] = "invoice"
     TITLE_TEXT: ClassVar[str] = "Invoice"
 
+    #: the document as last loaded; the footer follows it
+    document: var[Invoice | CreditMemo | None] = var(None, bindings=True, always_update=True)
+
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
-        self.document: Invoice | CreditMemo | None = None
         self.bill_run: BillRun | None = None
+
+    def identity(self) -> frozenset[str]:
+        doc = self.document
+        return frozenset({self.key} | ({doc.id, document_number(doc)} if doc else set()))
+
+    def object_refs(self) -> frozenset[str]:
+        refs = set(self.identity())
+        doc = self.document
+        if doc is not None and doc.bill_run_id:
+            refs.add(doc.bill_run_id)
+        if isinstance(doc, CreditMemo) and doc.referred_invoice_id:
+            refs.add(doc.referred_invoice_id)
+        return frozenset(refs)
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -97,17 +108,17 @@ class DocumentScreen(ConsoleScreen):
         self.query_one("#summary", Fields).show(self.fields(doc, run))
         self.query_one("#status", Static).update(self.status_hint(doc))
         self.loaded(doc)
-        self.refresh_bindings()
 
     def status_hint(self, doc: Invoice | CreditMemo) -> str:
+        keys = self.billing_app.keys
         hints = {
-            DocumentStatus.DRAFT: "p posts this Draft",
-            DocumentStatus.POSTED: "u unposts it",
+            DocumentStatus.DRAFT: f"{keys['post']} posts this Draft",
+            DocumentStatus.POSTED: f"{keys['unpost']} unposts it",
         }
         hint = hints.get(doc.status, doc.status.value)
         if doc.reversed:
             hint = "reversed"
-        source = "o opens the source bill run · " if doc.bill_run_id else ""
+        source = f"{keys['open_bill_run']} opens the source bill run · " if doc.bill_run_id else ""
         return f"{source}{hint}"
 
     def loaded(self, doc: Invoice | CreditMemo) -> None:
@@ -122,51 +133,10 @@ class DocumentScreen(ConsoleScreen):
         return text_or_dash(doc.bill_run_id)
 
     def refusal(self, action_id: str) -> str | None:
-        doc = self.document
-        label = self.TITLE_TEXT.lower()
-        if action_id in {"post", "unpost", "cancel_invoice", "reverse"} and doc is None:
-            return "still loading"
-        if action_id == "post":
-            assert doc is not None
-            return post_refusal(label, document_number(doc), doc.status)
-        if action_id == "unpost":
-            assert doc is not None
-            return unpost_refusal(label, document_number(doc), doc.status, doc.reversed)
-        if action_id == "cancel_invoice":
-            assert doc is not None
-            return cancel_invoice_refusal(document_number(doc), doc.status)
-        if action_id == "reverse":
-            assert isinstance(doc, Invoice)
-            return reverse_refusal(
-                document_number(doc), doc.status, doc.reversed, doc.payment_amount
-            )
         if action_id == "open_bill_run":
+            doc = self.document
             return None if doc is not None and doc.bill_run_id else "no source bill run"
-        return None
-
-    def _document_action(self, action_id: str) -> None:
-        app = self.billing_app
-        if app.refuse_read_only(action_id, self.crumb):
-            return
-        reason = self.refusal(action_id)
-        if reason is not None:
-            app.refuse(action_id, self.crumb, reason)
-            return
-        request_document_action(
-            app, action_id, self.KIND, self.key, lambda _doc: self.reload(quiet=True)
-        )
-
-    def action_post(self) -> None:
-        self._document_action("post")
-
-    def action_unpost(self) -> None:
-        self._document_action("unpost")
-
-    def action_cancel_invoice(self) -> None:
-        self._document_action("cancel_invoice")
-
-    def action_reverse(self) -> None:
-        self._document_action("reverse")
+        return super().refusal(action_id)
 
     def action_open_bill_run(self) -> None:
         doc = self.document
@@ -190,9 +160,12 @@ class InvoiceScreen(DocumentScreen):
         ("Tax", "tax"),
         ("Schedule item", "item"),
     )
+    #: below 100 columns the lines keep what identifies them: charge, amount, schedule item
+    NARROW_LEFT_OUT = frozenset({"subscription", "tax"})
 
     def __init__(self, key: str) -> None:
         super().__init__(key)
+        self.line_columns: tuple[tuple[str, str], ...] = self.LINE_COLUMNS
         self.lines: list[InvoiceItem] = []
         #: schedule id -> (schedule number, {item id: item label}) for the lines' links
         self.schedule_names: dict[str, tuple[str, dict[str, str]]] = {}
@@ -204,7 +177,11 @@ class InvoiceScreen(DocumentScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#lines", DataTable)
-        for label, key in self.LINE_COLUMNS:
+        if self.app.size.width < 100:
+            self.line_columns = tuple(
+                c for c in self.LINE_COLUMNS if c[1] not in self.NARROW_LEFT_OUT
+            )
+        for label, key in self.line_columns:
             table.add_column(label, key=key)
         table.focus()
         super().on_mount()
@@ -223,9 +200,7 @@ class InvoiceScreen(DocumentScreen):
         for schedule in results:
             if isinstance(schedule, BaseException):
                 continue  # the line still shows the schedule's id
-            labels = {
-                item.id: actions.item_label(schedule, item) for item in schedule.schedule_items
-            }
+            labels = {item.id: item_label(schedule, item) for item in schedule.schedule_items}
             names[schedule.id] = (schedule.number, labels)
         self.lines = lines
         self.schedule_names = names
@@ -238,29 +213,35 @@ class InvoiceScreen(DocumentScreen):
         for line in self.lines:
             schedule, item = self.line_link(line)
             start, end = day(line.service_start_date), day(line.service_end_date)
-            table.add_row(
-                line.charge_name,
-                text_or_dash(line.subscription_number),
-                start if start == end else f"{start} – {end}",  # noqa: RUF001
-                money(line.charge_amount, cur),
-                money(line.tax_amount, cur),
-                "—" if schedule == "—" else f"{schedule} {item}",
-            )
+            values = {
+                "charge": line.charge_name,
+                "subscription": text_or_dash(line.subscription_number),
+                "period": start if start == end else f"{start} – {end}",  # noqa: RUF001
+                "amount": money(line.charge_amount, cur),
+                "tax": money(line.tax_amount, cur),
+                "item": "—" if schedule == "—" else f"{schedule} {item}",
+            }
+            table.add_row(*(values[key] for _, key in self.line_columns))
         if self.lines:
             table.move_cursor(row=min(max(row, 0), len(self.lines) - 1), animate=False)
         if any(line.invoice_schedule_item_id for line in self.lines):
             hint = self.query_one("#status", Static)
-            hint.update(f"{self.status_hint(doc)} · s opens the schedule item of the line")
+            key = self.billing_app.keys["open_schedule"]
+            hint.update(f"{self.status_hint(doc)} · {key} opens the schedule item of the line")
 
     def line_link(self, line: InvoiceItem) -> tuple[str, str]:
         """(schedule number, item label) of a line, ids where the schedule could not be read."""
         if not line.invoice_schedule_id:
             return "—", "—"
         number, labels = self.schedule_names.get(line.invoice_schedule_id, ("", {}))
-        schedule = number or line.invoice_schedule_id[:8] + "…"
+        schedule = number or short_id(line.invoice_schedule_id)
         item_id = line.invoice_schedule_item_id
-        item = labels.get(item_id, item_id[:8] + "…") if item_id else "—"
+        item = labels.get(item_id, short_id(item_id)) if item_id else "—"
         return schedule, item
+
+    def related_refs(self) -> frozenset[str]:
+        schedules = {line.invoice_schedule_id for line in self.lines if line.invoice_schedule_id}
+        return self.identity() | frozenset(schedules)
 
     def current_line(self) -> InvoiceItem | None:
         row = self.query_one("#lines", DataTable).cursor_row
@@ -320,8 +301,20 @@ class CreditMemoScreen(DocumentScreen):
     TITLE_TEXT = "Credit memo"
     BINDINGS: ClassVar[list[Binding]] = actions.bindings_for(actions.CREDIT_MEMO)  # type: ignore[assignment]
 
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        #: the referred invoice's number (Zuora names it by id only)
+        self.referred_number: str | None = None
+
     async def fetch(self) -> CreditMemo:
         return await self.billing_app.backend.get_credit_memo(self.key)
+
+    async def fetch_extra(self, doc: Invoice | CreditMemo) -> None:
+        assert isinstance(doc, CreditMemo)
+        self.referred_number = None
+        if doc.referred_invoice_id:
+            invoice = await self.billing_app.backend.get_invoice(doc.referred_invoice_id)
+            self.referred_number = invoice.invoice_number
 
     def fields(self, doc: Invoice | CreditMemo, run: BillRun | None) -> list[tuple[str, object]]:
         assert isinstance(doc, CreditMemo)
@@ -341,8 +334,13 @@ class CreditMemoScreen(DocumentScreen):
             ("Posted", stamp(doc.posted_on)),
             ("Source bill run", self.source_run(doc, run)),
             ("Reason code", text_or_dash(doc.reason_code)),
-            ("Referred invoice", text_or_dash(doc.referred_invoice_id)),
+            ("Referred invoice", self._referred(doc)),
             ("Reversed", "yes" if doc.reversed else "no"),
             ("Created", stamp(doc.created_date)),
             ("Updated", stamp(doc.updated_date)),
         ]
+
+    def _referred(self, doc: CreditMemo) -> str:
+        if not doc.referred_invoice_id:
+            return "—"
+        return self.referred_number or short_id(doc.referred_invoice_id)

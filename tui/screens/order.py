@@ -20,6 +20,8 @@ from tui.widgets.fields import Fields
 
 class OrderScreen(ConsoleScreen):
     SCOPE = actions.ORDER
+    #: a change that may move any schedule's amounts (a document canceled from its own screen)
+    SHOWS_KINDS = frozenset({"schedule"})
     BINDINGS: ClassVar[list[Binding]] = actions.bindings_for(actions.ORDER)  # type: ignore[assignment]
 
     def __init__(self, order_number: str) -> None:
@@ -69,6 +71,16 @@ class OrderScreen(ConsoleScreen):
             subs.add_column(label, key=key)
         schedules.focus()
         self.reload()
+
+    def identity(self) -> frozenset[str]:
+        return frozenset({self.order_number})
+
+    def object_refs(self) -> frozenset[str]:
+        refs = set(self.identity())
+        for s in self.schedules:
+            refs |= {s.id, s.number}
+            refs |= {i.id for i in s.schedule_items}
+        return frozenset(refs)
 
     def reload(self, quiet: bool = False) -> None:
         self._load(quiet)
@@ -155,7 +167,7 @@ class OrderScreen(ConsoleScreen):
         from tui.screens.schedule import ScheduleScreen
 
         if event.row_key.value is not None:
-            self.app.push_screen(ScheduleScreen(str(event.row_key.value)))
+            self.billing_app.open_screen(ScheduleScreen(str(event.row_key.value)))
 
 
 def _latest_schedule_number(order: Order, schedules: list[InvoiceSchedule]) -> str | None:

@@ -62,11 +62,13 @@ class OrdersScreen(ConsoleScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
-        yield Input(
+        search = Input(
             placeholder="search orders: number, account number or name; enter runs it",
             id="search",
             compact=True,
         )
+        search.can_focus = False  # hidden until / : never where the first key goes
+        yield search
         yield PagedTable[Order](
             columns=COLUMNS,
             to_row=order_row,
@@ -85,9 +87,27 @@ class OrdersScreen(ConsoleScreen):
         search = self.query_one("#search", Input)
         search.display = False
         search.cursor_blink = False
-        self.table.on_error = lambda exc: self.billing_app.report_error("orders", exc)
+        self.table.on_error = self._load_failed
         self.table.start(self._fetch)
         self.table.focus()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        """The first load failing is start-up failing: a screen that names the cause and stays
+        until the operator retries or quits. Later failures are one notification."""
+        if self.loaded_once:
+            self.billing_app.report_error("orders", exc)
+            return
+        from tui.screens.startup import StartupFailedScreen
+
+        key = self.billing_app.keys["retry"]
+        self.query_one("#status", Label).update(f"start-up failed: {key} retries")
+
+        def answered(choice: str | None) -> None:
+            if choice == "retry":
+                self.query_one("#status", Label).update("loading orders…")
+                self.table.start(self._fetch)
+
+        self.app.push_screen(StartupFailedScreen(exc), answered)
 
     async def _fetch(self, cursor: str | None) -> Page[Order]:
         return await self.billing_app.backend.list_orders(
@@ -108,9 +128,10 @@ class OrdersScreen(ConsoleScreen):
         parts.append("more available: scroll down" if event.has_more else "all loaded")
         sort = SORTS[self.sort_index]
         # unsorted, the rows are in the backend's order (the fake's: by order number)
-        parts.append(f"sorted by {sort[2]}" if sort else "backend order: s sorts")
+        keys = self.billing_app.keys
+        parts.append(f"sorted by {sort[2]}" if sort else f"backend order: {keys['sort']} sorts")
         if self.search:
-            parts.append("esc clears the search")
+            parts.append("esc clears the search")  # its own binding, not remappable
         self.query_one("#status", Label).update(" · ".join(parts))
 
     @on(DataTable.RowSelected, "#orders")
@@ -118,7 +139,7 @@ class OrdersScreen(ConsoleScreen):
         from tui.screens.order import OrderScreen
 
         if event.row_key.value is not None:
-            self.app.push_screen(OrderScreen(str(event.row_key.value)))
+            self.billing_app.open_screen(OrderScreen(str(event.row_key.value)))
 
     # -- sort
     def action_sort(self) -> None:
@@ -132,6 +153,7 @@ class OrdersScreen(ConsoleScreen):
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
         search.display = True
+        search.can_focus = True
         search.value = self.search or ""
         search.focus()
 
@@ -139,6 +161,7 @@ class OrdersScreen(ConsoleScreen):
     def _submit(self, event: Input.Submitted) -> None:
         self.search = event.value.strip() or None
         event.input.display = bool(self.search)
+        event.input.can_focus = event.input.display
         self.table.focus()
         self.table.start(self._fetch)
 
@@ -147,10 +170,12 @@ class OrdersScreen(ConsoleScreen):
         if search.has_focus:
             search.value = self.search or ""
             search.display = bool(self.search)
+            search.can_focus = search.display
             self.table.focus()
             return
         if self.search:
             self.search = None
             search.value = ""
             search.display = False
+            search.can_focus = False
             self.table.start(self._fetch)

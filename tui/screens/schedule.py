@@ -1,15 +1,15 @@
 """Invoice schedule: summary and the Schedule Items table with its Billing Document column.
 
-``g`` generates the earliest Pending item; the row turns Executing at once and the screen polls
-(``poll_interval`` from the profile) until the bill run completes, then shows the invoice.
-``b`` on a FullyProcessed schedule creates the credit bill run and reports the credit memo, if any.
-On a row's document: ``p`` posts, ``u`` unposts, ``x`` cancels a Draft invoice, ``v`` reverses a
-Posted one; ``space`` marks the row's invoice and ``M`` posts every marked invoice in one bulk post.
+The screen displays; its actions (generate, post, pause / resume, create bill run, unpost,
+cancel, reverse, mark, post marked) are operations (:mod:`tui.operations`) that read their target
+from this screen's state: ``schedule`` (generate's target is its earliest Pending item, wherever
+the cursor is), ``current_item()`` (a row's document) and ``marked``. While an item is Executing
+the screen refreshes itself every ``poll_interval``; the outcome of a bill run the console
+started is announced by the app's watcher, wherever the operator is by then.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -17,34 +17,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import DataTable, Label, Static
 
-from backends.models import (
-    BillRun,
-    BillRunStatus,
-    DocumentStatus,
-    InvoiceSchedule,
-    InvoiceScheduleStatus,
-    PostResult,
-    ScheduleItem,
-    ScheduleItemStatus,
-)
+from backends.models import InvoiceSchedule, ScheduleItem, ScheduleItemStatus
 from tui import actions
-from tui.actions import (
-    cancel_invoice_refusal,
-    create_bill_run_refusal,
-    generate_refusal,
-    item_label,
-    pause_refusal,
-    post_refusal,
-    resume_refusal,
-    reverse_refusal,
-    unpost_refusal,
-)
 from tui.format import day, money, status, text_or_dash
+from tui.keys import DEFAULT_KEYS, KeyNames
+from tui.operations.documents import Marked
+from tui.operations.rules import generate_refusal, item_label
+from tui.operations.schedule import is_paused
 from tui.screens.base import ConsoleScreen
-from tui.screens.documents import Marked, request_bulk_post, request_document_action
 from tui.widgets.fields import Fields
 
 ITEM_COLUMNS = (
@@ -63,22 +47,16 @@ NARROW_WIDTH = 100
 NARROW_COLUMNS = tuple(c for c in ITEM_COLUMNS if c[1] != "actual")
 
 
-@dataclass
-class Watched:
-    """A bill run this screen started and is waiting on."""
-
-    kind: str  # "generate" | "create_bill_run"
-    number: str
-    item_id: str | None = None
-    memos_before: set[str] = field(default_factory=set)
-
-
 def billing_document(
-    schedule: InvoiceSchedule, item: ScheduleItem, read_only: bool = False
+    schedule: InvoiceSchedule,
+    item: ScheduleItem,
+    read_only: bool = False,
+    keys: KeyNames = DEFAULT_KEYS,
 ) -> Text:
-    """What Zuora's Billing Document column shows: the action available, or the documents."""
+    """What Zuora's Billing Document column shows: the action available, or the documents.
+    ``Generate (g)`` only on the item generate would run and the backend would accept."""
     if item.status is ScheduleItemStatus.EXECUTING:
-        return Text("Refresh (r) · executing", style="bold yellow")
+        return Text(f"{keys.label('refresh')} · executing", style="bold yellow")
     parts: list[Text] = []
     if item.invoice_number or item.invoice_id:
         number = item.invoice_number or item.invoice_id or ""
@@ -93,9 +71,9 @@ def billing_document(
     if (
         not read_only
         and item.status is ScheduleItemStatus.PENDING
-        and generate_refusal(schedule, item) is None
+        and generate_refusal(schedule, item, keys) is None
     ):
-        return Text("Generate (g)", style="bold cyan")
+        return Text(keys.label("generate"), style="bold cyan")
     return Text("—", style="dim")
 
 
@@ -105,6 +83,7 @@ def item_row(
     item: ScheduleItem,
     read_only: bool = False,
     marked: bool = False,
+    keys: KeyNames = DEFAULT_KEYS,
 ) -> tuple[Any, ...]:
     if item.percentage is not None:
         amount = f"{item.percentage:g}% ({money(item.amount)})"
@@ -117,7 +96,7 @@ def item_row(
         amount,
         money(item.actual_amount),
         status(item.status),
-        billing_document(schedule, item, read_only),
+        billing_document(schedule, item, read_only, keys),
     )
 
 
@@ -125,20 +104,20 @@ class ScheduleScreen(ConsoleScreen):
     SCOPE = actions.SCHEDULE
     BINDINGS: ClassVar[list[Binding]] = actions.bindings_for(actions.SCHEDULE)  # type: ignore[assignment]
 
+    #: the schedule as last loaded; the footer (pause or resume) follows it
+    schedule: var[InvoiceSchedule | None] = var(None, bindings=True, always_update=True)
+    #: invoices marked for a bulk post: item id -> the invoice as this screen shows it
+    marked: var[dict[str, Marked]] = var(dict, bindings=True, always_update=True)
+
     def __init__(self, key: str, item_id: str | None = None) -> None:
         super().__init__(key)
         self.key = key
         #: put the cursor on this schedule item once loaded (a link from an invoice line)
         self.focus_item_id = item_id
-        #: invoices marked for a bulk post: item id -> the invoice as this screen shows it
-        self.marked: dict[str, Marked] = {}
-        self.schedule: InvoiceSchedule | None = None
-        self.watched: dict[str, Watched] = {}
         self._poll_timer: Timer | None = None
         self.polls = 0
         self.watching = False
         self.poll_failing = False
-        self.updated: str = ""
         #: the item columns shown, chosen by the terminal's width when the screen mounts
         self.columns: tuple[tuple[str, str], ...] = ITEM_COLUMNS
 
@@ -180,8 +159,32 @@ class ScheduleScreen(ConsoleScreen):
             return self.key
         return f"{self.schedule.number} {item_label(self.schedule, item)}"
 
+    def identity(self) -> frozenset[str]:
+        schedule = self.schedule
+        return frozenset({self.key} | ({schedule.id, schedule.number} if schedule else set()))
+
+    def object_refs(self) -> frozenset[str]:
+        refs = set(self.identity())
+        for item in self.schedule.schedule_items if self.schedule else []:
+            refs |= {
+                x
+                for x in (
+                    item.id,
+                    item.invoice_id,
+                    item.invoice_number,
+                    item.credit_memo_id,
+                    item.credit_memo_number,
+                    item.bill_run_id,
+                )
+                if x
+            }
+        return frozenset(refs)
+
+    def related_refs(self) -> frozenset[str]:
+        return self.identity()
+
     def action_state(self, action: str) -> bool | None:
-        paused = self.schedule is not None and self.schedule.status is InvoiceScheduleStatus.PAUSED
+        paused = is_paused(self)
         if action == "pause":
             return not paused
         if action == "resume":
@@ -191,32 +194,17 @@ class ScheduleScreen(ConsoleScreen):
         return True
 
     def refusal(self, action_id: str) -> str | None:
-        item = self.current_item()
-        if action_id == "generate":
-            return generate_refusal(self.schedule, item)
-        if action_id == "pause_resume":
-            if self.schedule is not None and self.schedule.status is InvoiceScheduleStatus.PAUSED:
-                return resume_refusal(self.schedule)
-            return pause_refusal(self.schedule)
-        if action_id == "create_bill_run":
-            return create_bill_run_refusal(self.schedule)
-        if action_id == "post":
-            return self._post_target(item)[2]
-        if action_id in {"unpost", "cancel_invoice", "reverse"}:
-            return self._document_target(action_id, item)[2]
-        if action_id == "mark":
-            return self._mark_target(item)[1]
-        if action_id == "post_marked":
-            return None if self.marked else "nothing is marked: space marks an invoice"
         if action_id == "open_credit_memo":
+            item = self.current_item()
             return (
                 None
                 if item and (item.credit_memo_id or item.credit_memo_number)
                 else "no credit memo"
             )
         if action_id == "open_bill_run":
+            item = self.current_item()
             return None if item and item.bill_run_id else "no bill run on this row"
-        return None
+        return super().refusal(action_id)
 
     # ------------------------------------------------------------------ loading and polling
 
@@ -233,12 +221,7 @@ class ScheduleScreen(ConsoleScreen):
         backend = self.billing_app.backend
         body = self.query_one("#body")
         body.loading = not quiet and not self.loaded_once
-        finished: list[tuple[str, Watched, BillRun]] = []
         try:
-            for bill_run_id, watched in list(self.watched.items()):
-                run = await backend.get_bill_run(bill_run_id)
-                if run.is_finished:
-                    finished.append((bill_run_id, watched, run))
             schedule = await backend.get_invoice_schedule(self.key)
         except Exception as exc:
             if not (quiet and self.poll_failing):  # one notification per outage, not per poll
@@ -254,12 +237,36 @@ class ScheduleScreen(ConsoleScreen):
         self._apply(schedule)
         if previous is not None:
             self._announce_transitions(previous, schedule)
-        for bill_run_id, watched, run in finished:
-            self.watched.pop(bill_run_id, None)
-            await self._finish(watched, run, schedule)
         self._update_polling()
 
+    def _rows(self, schedule: InvoiceSchedule) -> list[tuple[str, tuple[Any, ...]]]:
+        shown = {key for _, key in self.columns}
+        app = self.billing_app
+        return [
+            (
+                item.id,
+                tuple(
+                    value
+                    for (_, key), value in zip(
+                        ITEM_COLUMNS,
+                        item_row(
+                            schedule,
+                            n,
+                            item,
+                            app.read_only,
+                            marked=item.id in self.marked,
+                            keys=app.keys,
+                        ),
+                        strict=True,
+                    )
+                    if key in shown
+                ),
+            )
+            for n, item in enumerate(schedule.schedule_items, 1)
+        ]
+
     def _apply(self, schedule: InvoiceSchedule) -> None:
+        self._prune_marks(schedule)
         self.schedule = schedule
         self.set_crumb(schedule.number)
         cur = schedule.currency
@@ -279,29 +286,7 @@ class ScheduleScreen(ConsoleScreen):
             ]
         )
         table = self.table
-        self._prune_marks(schedule)
-        shown = {key for _, key in self.columns}
-        rows = [
-            (
-                item.id,
-                tuple(
-                    value
-                    for (_, key), value in zip(
-                        ITEM_COLUMNS,
-                        item_row(
-                            schedule,
-                            n,
-                            item,
-                            self.billing_app.read_only,
-                            marked=item.id in self.marked,
-                        ),
-                        strict=True,
-                    )
-                    if key in shown
-                ),
-            )
-            for n, item in enumerate(schedule.schedule_items, 1)
-        ]
+        rows = self._rows(schedule)
         same_rows = [str(k.value) for k in table.rows] == [key for key, _ in rows]
         if same_rows:  # a poll: touch only the cells that changed (no flicker, no relayout)
             for key, values in rows:
@@ -326,19 +311,20 @@ class ScheduleScreen(ConsoleScreen):
             self.focus_item_id = None
             if index is not None:
                 table.move_cursor(row=index, animate=False)
-        self.refresh_bindings()
 
-    def _redraw_row(self, item: ScheduleItem) -> None:
+    def focus_item(self, item_id: str) -> None:
+        """Put the cursor on a schedule item (a link from an invoice line)."""
+        items = self.schedule.schedule_items if self.schedule else []
+        index = next((n for n, i in enumerate(items) if i.id == item_id), None)
+        if index is not None:
+            self.table.move_cursor(row=index, animate=False)
+
+    def _redraw(self) -> None:
         if self.schedule is None:
             return
-        n = next(i for i, it in enumerate(self.schedule.schedule_items, 1) if it.id == item.id)
-        values = item_row(
-            self.schedule, n, item, self.billing_app.read_only, marked=item.id in self.marked
-        )
-        shown = {key for _, key in self.columns}
-        for (_, key), value in zip(ITEM_COLUMNS, values, strict=True):
-            if key in shown:
-                self.table.update_cell(item.id, key, value, update_width=True)
+        for key, values in self._rows(self.schedule):
+            for (_, column), value in zip(self.columns, values, strict=True):
+                self.table.update_cell(key, column, value, update_width=True)
 
     def _executing(self) -> list[ScheduleItem]:
         if self.schedule is None:
@@ -347,7 +333,7 @@ class ScheduleScreen(ConsoleScreen):
 
     def _update_polling(self) -> None:
         timer = self._poll_timer
-        watching = bool(self.watched) or bool(self._executing())
+        watching = bool(self._executing())
         if timer is not None:
             if watching:
                 timer.resume()
@@ -357,21 +343,27 @@ class ScheduleScreen(ConsoleScreen):
         self._show_status()
 
     def _show_status(self) -> None:
+        keys = self.billing_app.keys
         parts = []
-        if self.watched or self._executing():
-            runs = ", ".join(w.number for w in self.watched.values())
-            what = f"bill run {runs}" if runs else "executing items"
+        executing = self._executing()
+        if executing:
+            runs = sorted({i.bill_run_id for i in executing if i.bill_run_id})
+            numbers = [self.billing_app.bill_run_number(r) for r in runs]
+            what = f"bill run {', '.join(numbers)}" if numbers else "executing items"
             parts.append(
                 f"watching {what}: refreshing every {self.billing_app.profile.poll_interval:g} s"
             )
         else:
             parts.append(f"{len(self.schedule.schedule_items) if self.schedule else 0} items")
         if self.marked:
-            parts.append(f"{len(self.marked)} marked: M posts them")
+            parts.append(f"{len(self.marked)} marked: {keys['post_marked']} posts them")
         parts.append(f"updated {self.billing_app.clock().strftime('%H:%M:%S')}")
         self.query_one("#status", Static).update(" · ".join(parts))
 
     def _announce_transitions(self, before: InvoiceSchedule, after: InvoiceSchedule) -> None:
+        """Items that finished while this screen watched them, run by the scheduler or another
+        session (the app's watcher announces the bill runs this console started)."""
+        seen = self.billing_app.watcher.seen
         for item in after.schedule_items:
             old = before.item(item.id)
             if old is None or old.status is item.status:
@@ -379,6 +371,7 @@ class ScheduleScreen(ConsoleScreen):
             if (
                 old.status is ScheduleItemStatus.EXECUTING
                 and item.status is ScheduleItemStatus.PROCESSED
+                and (old.bill_run_id or item.bill_run_id) not in seen
             ):
                 doc = item.invoice_number or item.credit_memo_number or "no document"
                 state = item.invoice_status or item.credit_memo_status
@@ -389,365 +382,40 @@ class ScheduleScreen(ConsoleScreen):
                     title="Bill run completed",
                 )
 
-    async def _finish(self, watched: Watched, run: BillRun, schedule: InvoiceSchedule) -> None:
-        app = self.billing_app
-        if run.status is BillRunStatus.ERROR or run.status is BillRunStatus.CANCELED:
-            message = f"Bill run {run.bill_run_number} ended {run.status.value}"
-            app.action_log.record(watched.kind, schedule.number, "error", message)
-            app.notify(message, title="Bill run did not complete", severity="error")
-            return
-        if watched.kind != "create_bill_run":
-            return
-        new = [
-            i.credit_memo_id
-            for i in schedule.schedule_items
-            if i.credit_memo_id and i.credit_memo_id not in watched.memos_before
-        ]
-        if new:
-            try:
-                memo = await app.backend.get_credit_memo(new[0])
-            except Exception as exc:
-                app.report_error(f"credit memo {new[0]}", exc)
-                return
-            message = f"Credit memo {memo.number} for {money(memo.amount)} created"
-            detail = f"{message} ({memo.status.value}, {memo.currency}) by {run.bill_run_number}"
-        else:
-            message = "No credit memo: nothing to credit"
-            detail = f"{message} ({run.bill_run_number} {run.status.value})"
-        app.action_log.record("create_bill_run", schedule.number, "ok", detail)
-        app.notify(message, title=f"Bill run {run.bill_run_number} completed", timeout=10)
-
-    # ------------------------------------------------------------------ generate
-
-    def action_generate(self) -> None:
-        app = self.billing_app
-        item = self.current_item()
-        obj = self._obj(item)
-        if app.refuse_read_only("generate", obj):
-            return
-        if app.already_running("generate", self.key):
-            return
-        reason = generate_refusal(self.schedule, item)
-        if reason is not None or item is None or self.schedule is None:
-            app.refuse("generate", obj, reason or "nothing to generate")
-            return
-        schedule = self.schedule
-        amount = money(item.amount, schedule.currency)
-        body = (
-            f"{schedule.number} · {item_label(schedule, item)} · run date {day(item.run_date)}\n"
-            f"Amount {amount}. An ad hoc bill run executes this item now and creates a "
-            "Draft invoice."
-        )
-        app.confirm(
-            "generate",
-            obj,
-            f"Generate the invoice for {item_label(schedule, item)}?",
-            body,
-            "Generate",
-            lambda: self._generate(item.id, obj),
-        )
-
-    @work(group="generate", exit_on_error=False)
-    async def _generate(self, item_id: str, obj: str) -> None:
-        app = self.billing_app
-        backend = app.backend
-        run = await app.perform(
-            "generate",
-            self.key,
-            lambda: backend.execute_invoice_schedule(self.key, item_id),
-            lambda r: f"{obj}: bill run {r.bill_run_number} {r.status.value}",
-        )
-        if run is None:
-            return
-        app.remember_bill_run(run.bill_run_number, run.id)
-        self.watched[run.id] = Watched("generate", run.bill_run_number, item_id=item_id)
-        item = self.schedule.item(item_id) if self.schedule else None
-        if item is not None and item.status is ScheduleItemStatus.PENDING:
-            item.status = ScheduleItemStatus.EXECUTING
-            item.bill_run_id = run.id
-            self._redraw_row(item)
-        app.notify(
-            f"Bill run {run.bill_run_number} started for {obj}; this screen updates when it "
-            "completes",
-            title="Generating",
-        )
-        self._update_polling()
-        self.reload(quiet=True)
-
-    # ------------------------------------------------------------------ pause / resume
-
-    def action_pause(self) -> None:
-        self._pause_resume(pause=True)
-
-    def action_resume(self) -> None:
-        self._pause_resume(pause=False)
-
-    def _pause_resume(self, *, pause: bool) -> None:
-        app = self.billing_app
-        if app.refuse_read_only("pause_resume", self.key):
-            return
-        if app.already_running("pause_resume", self.key):
-            return
-        reason = pause_refusal(self.schedule) if pause else resume_refusal(self.schedule)
-        if reason is not None:
-            app.refuse("pause_resume", self.key, reason)
-            return
-        self._do_pause_resume(pause)
-
-    @work(group="pause", exit_on_error=False)
-    async def _do_pause_resume(self, pause: bool) -> None:
-        app = self.billing_app
-        backend = app.backend
-        verb = "paused" if pause else "resumed"
-
-        async def call() -> InvoiceSchedule:
-            if pause:
-                return await backend.pause_invoice_schedule(self.key)
-            return await backend.resume_invoice_schedule(self.key)
-
-        result = await app.perform(
-            "pause_resume", self.key, call, lambda s: f"{verb}: now {s.status.value}"
-        )
-        if result is None:
-            return
-        self.reload(quiet=True)
-        hint = (
-            "the scheduler skips it until you resume (z)"
-            if pause
-            else "items run on their dates again"
-        )
-        app.notify(f"{self.key} {verb} ({result.status.value}): {hint}", title=verb.capitalize())
-
-    # ------------------------------------------------------------------ create bill run
-
-    def action_create_bill_run(self) -> None:
-        app = self.billing_app
-        if app.refuse_read_only("create_bill_run", self.key):
-            return
-        if app.already_running("create_bill_run", self.key) or any(
-            w.kind == "create_bill_run" for w in self.watched.values()
-        ):
-            app.notify(f"A bill run for {self.key} is already in progress", timeout=3)
-            return
-        reason = create_bill_run_refusal(self.schedule)
-        if reason is not None or self.schedule is None:
-            app.refuse("create_bill_run", self.key, reason or "not loaded")
-            return
-        schedule = self.schedule
-        body = (
-            f"{schedule.number} is FullyProcessed ({money(schedule.billed_amount, schedule.currency)}"
-            " billed).\nAn ad hoc bill run credits any product removed or subscription cancelled "
-            "since: it creates a Draft credit memo, or nothing if there is nothing to credit."
-        )
-        app.confirm(
-            "create_bill_run",
-            schedule.number,
-            f"Create a bill run for {schedule.number}?",
-            body,
-            "Create bill run",
-            self._create_bill_run,
-        )
-
-    @work(group="create-bill-run", exit_on_error=False)
-    async def _create_bill_run(self) -> None:
-        app = self.billing_app
-        backend = app.backend
-        before = {
-            i.credit_memo_id
-            for i in (self.schedule.schedule_items if self.schedule else [])
-            if i.credit_memo_id
-        }
-        run = await app.perform(
-            "create_bill_run",
-            self.key,
-            lambda: backend.execute_invoice_schedule(self.key),
-            lambda r: f"bill run {r.bill_run_number} {r.status.value}",
-        )
-        if run is None:
-            return
-        app.remember_bill_run(run.bill_run_number, run.id)
-        self.watched[run.id] = Watched("create_bill_run", run.bill_run_number, memos_before=before)
-        app.notify(
-            f"Bill run {run.bill_run_number} started for {self.key}; waiting for its result",
-            title="Create bill run",
-        )
-        self._update_polling()
-        self.reload(quiet=True)
-
-    # ------------------------------------------------------------------ documents
-
-    def _post_target(self, item: ScheduleItem | None) -> tuple[str, str, str | None]:
-        """(kind, key, refusal) for ``p`` on this row."""
-        if item is None:
-            return "invoice", "", "put the cursor on a schedule item first"
-        inv_ref = item.invoice_id or item.invoice_number
-        if inv_ref and item.invoice_status is not None and item.invoice_status.value == "Draft":
-            return "invoice", inv_ref, None
-        memo_ref = item.credit_memo_id or item.credit_memo_number
-        if (
-            memo_ref
-            and item.credit_memo_status is not None
-            and item.credit_memo_status.value == "Draft"
-        ):
-            return "credit_memo", memo_ref, None
-        if inv_ref:
-            return (
-                "invoice",
-                inv_ref,
-                post_refusal("invoice", item.invoice_number or inv_ref, item.invoice_status),
-            )
-        if memo_ref:
-            return (
-                "credit_memo",
-                memo_ref,
-                post_refusal(
-                    "credit memo", item.credit_memo_number or memo_ref, item.credit_memo_status
-                ),
-            )
-        return (
-            "invoice",
-            "",
-            f"{item_label(self.schedule, item) if self.schedule else 'this item'} has no billing document yet",
-        )
-
-    def action_post(self) -> None:
-        app = self.billing_app
-        item = self.current_item()
-        kind, key, reason = self._post_target(item)
-        if app.refuse_read_only("post", key or self._obj(item)):
-            return
-        if reason is not None:
-            app.refuse("post", self._obj(item), reason)
-            return
-        request_document_action(
-            app,
-            "post",
-            "invoice" if kind == "invoice" else "credit_memo",
-            key,
-            lambda _doc: self.reload(quiet=True),
-        )
-
-    def _document_target(
-        self, action_id: str, item: ScheduleItem | None
-    ) -> tuple[str, str, str | None]:
-        """(kind, key, refusal) for ``u`` / ``x`` / ``v`` on this row."""
-        if item is None:
-            return "invoice", "", "put the cursor on a schedule item first"
-        inv_ref = item.invoice_id or item.invoice_number
-        inv_number = item.invoice_number or inv_ref
-        memo_ref = item.credit_memo_id or item.credit_memo_number
-        if action_id == "unpost":
-            if inv_ref and item.invoice_status is DocumentStatus.POSTED:
-                return "invoice", inv_ref, None
-            if memo_ref and item.credit_memo_status is DocumentStatus.POSTED:
-                return "credit_memo", memo_ref, None
-            if inv_ref:
-                return (
-                    "invoice",
-                    inv_ref,
-                    unpost_refusal("invoice", inv_number, item.invoice_status),
-                )
-            if memo_ref:
-                number = item.credit_memo_number or memo_ref
-                return (
-                    "credit_memo",
-                    memo_ref,
-                    unpost_refusal("credit memo", number, item.credit_memo_status),
-                )
-        elif inv_ref:
-            if action_id == "cancel_invoice":
-                return "invoice", inv_ref, cancel_invoice_refusal(inv_number, item.invoice_status)
-            return "invoice", inv_ref, reverse_refusal(inv_number, item.invoice_status)
-        label = item_label(self.schedule, item) if self.schedule else "this item"
-        return "invoice", "", f"{label} has no invoice"
-
-    def _row_document_action(self, action_id: str) -> None:
-        app = self.billing_app
-        item = self.current_item()
-        kind, key, reason = self._document_target(action_id, item)
-        if app.refuse_read_only(action_id, key or self._obj(item)):
-            return
-        if reason is not None:
-            app.refuse(action_id, self._obj(item), reason)
-            return
-        request_document_action(
-            app,
-            action_id,
-            "invoice" if kind == "invoice" else "credit_memo",
-            key,
-            lambda _doc: self.reload(quiet=True),
-        )
-
-    def action_unpost(self) -> None:
-        self._row_document_action("unpost")
-
-    def action_cancel_invoice(self) -> None:
-        self._row_document_action("cancel_invoice")
-
-    def action_reverse(self) -> None:
-        self._row_document_action("reverse")
-
-    # ------------------------------------------------------------------ marks and bulk post
-
-    def _mark_target(self, item: ScheduleItem | None) -> tuple[Marked | None, str | None]:
-        if item is None:
-            return None, "put the cursor on a schedule item first"
-        ref = item.invoice_id or item.invoice_number
-        if not ref:
-            label = item_label(self.schedule, item) if self.schedule else "this item"
-            if item.credit_memo_id or item.credit_memo_number:
-                return (
-                    None,
-                    f"{label} has a credit memo only: bulk post takes invoices (p posts it)",
-                )
-            return None, f"{label} has no invoice to mark"
-        currency = self.schedule.currency if self.schedule else None
-        marked = Marked(
-            ref, item.invoice_number or ref, item.invoice_status, item.actual_amount, currency
-        )
-        return marked, None
+    # ------------------------------------------------------------------ marks
 
     def _prune_marks(self, schedule: InvoiceSchedule) -> None:
         """Drop marks whose row no longer carries the marked invoice (canceled, regenerated)."""
-        for item_id, marked in list(self.marked.items()):
+        marked: dict[str, Marked] = {}
+        for item_id, mark in self.marked.items():
             item = schedule.item(item_id)
-            if item is None or marked.key not in {item.invoice_id, item.invoice_number}:
-                del self.marked[item_id]
-            else:  # keep what the row shows now, for the dialog's Draft count
-                self.marked[item_id] = Marked(
-                    marked.key,
-                    marked.number,
-                    item.invoice_status,
-                    item.actual_amount,
-                    marked.currency,
+            if item is not None and mark.key in {item.invoice_id, item.invoice_number}:
+                # keep what the row shows now, for the dialog's Draft count
+                marked[item_id] = Marked(
+                    mark.key, mark.number, item.invoice_status, item.actual_amount, mark.currency
                 )
+        if marked != self.marked:
+            self.marked = marked
 
-    def action_mark(self) -> None:
-        app = self.billing_app
-        item = self.current_item()
-        if app.refuse_read_only("mark", self._obj(item)):
-            return
-        marked, reason = self._mark_target(item)
-        if reason is not None or marked is None or item is None:
-            app.refuse("mark", self._obj(item), reason or "nothing to mark")
-            return
-        if item.id in self.marked:
-            del self.marked[item.id]
+    def toggle_mark(self, row: str, mark: Marked) -> None:
+        marked = dict(self.marked)
+        if row in marked:
+            del marked[row]
         else:
-            self.marked[item.id] = marked
-        self._redraw_row(item)
+            marked[row] = mark
+        self.marked = marked
+        self._redraw()
         self._show_status()
-        self.refresh_bindings()
-        row = self.table.cursor_row
-        if row < self.table.row_count - 1:
-            self.table.move_cursor(row=row + 1)
+        cursor = self.table.cursor_row
+        if cursor < self.table.row_count - 1:
+            self.table.move_cursor(row=cursor + 1)
 
-    def action_post_marked(self) -> None:
-        def done(results: list[PostResult]) -> None:
-            self.marked.clear()
-            self.reload(quiet=True)
+    def clear_marks(self) -> None:
+        self.marked = {}
+        self._redraw()
+        self._show_status()
 
-        request_bulk_post(self.billing_app, list(self.marked.values()), done)
+    # ------------------------------------------------------------------ navigation
 
     @on(DataTable.RowSelected, "#items")
     def _open_row(self, event: DataTable.RowSelected) -> None:
@@ -763,7 +431,8 @@ class ScheduleScreen(ConsoleScreen):
         elif item.status is ScheduleItemStatus.EXECUTING:
             self.notify("The bill run is still executing: the invoice appears when it completes")
         else:
-            self.notify(f"{self._obj(item)} has no billing document yet (g generates it)")
+            key = self.billing_app.keys["generate"]
+            self.notify(f"{self._obj(item)} has no billing document yet ({key} generates it)")
 
     def action_open_credit_memo(self) -> None:
         item = self.current_item()

@@ -17,7 +17,10 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-__all__ = ["ConsoleFooter"]
+__all__ = ["ESSENTIAL", "ConsoleFooter"]
+
+#: the keys every footer keeps, whatever the width: help, the action log, quit
+ESSENTIAL = frozenset({"help", "action_log", "quit"})
 
 
 class ConsoleFooter(Footer):
@@ -27,12 +30,45 @@ class ConsoleFooter(Footer):
         # A FooterKey starts compact and is then data-bound to the footer's ``compact``: on a
         # wide terminal every key flips its class once mounted, a style update per key (about
         # 10 ms a screen). Born with the footer's value, there is nothing to flip.
-        for widget in super().compose():
+        widgets = list(super().compose())
+        for widget in widgets:
             # (the command palette key is not bound: it stays as Textual makes it)
             if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
                 widget.set_reactive(FooterKey.compact, self.compact)
                 widget.set_class(self.compact, "-compact", update=False)
-            yield widget
+        yield from self._fit(widgets)
+
+    def _fit(self, widgets: list[Any]) -> list[Any]:
+        """What fits the width, help / log / quit always: the screen's keys in registry order
+        while they fit, the rest stay in help (?) and the palette."""
+        width = self.app.size.width
+
+        def cost(widget: Any) -> int:
+            if not isinstance(widget, FooterKey):
+                return 0
+            pad = 2 if self.compact else 4
+            return len(widget.key_display) + len(widget.description) + pad
+
+        essential = [
+            w
+            for w in widgets
+            if isinstance(w, FooterKey)
+            and (w.action.rsplit(".", 1)[-1] in ESSENTIAL or w.has_class("-command-palette"))
+        ]
+        budget = width - sum(cost(w) for w in essential)
+        kept: list[Any] = []
+        for widget in widgets:
+            if widget in essential:
+                continue
+            if cost(widget) <= budget:
+                kept.append(widget)
+                budget -= cost(widget)
+            else:
+                budget = -1  # keep the order: once one does not fit, the later ones do not
+        ordered = kept + [w for w in essential if not w.has_class("-command-palette")]
+        ordered += [w for w in essential if w.has_class("-command-palette")]
+        self.styles.grid_size_columns = max(len(ordered) - 1, 1)
+        return ordered
 
     def _signature(self, screen: Screen[Any]) -> tuple[Any, ...]:
         return tuple(

@@ -119,6 +119,7 @@ class PagedTable(DataTable[Any], Generic[T]):
         finally:
             self.fetching = False
             self.loading = False
+            self._take_focus()
         if reset:
             row = self.cursor_row
             self.clear()
@@ -138,6 +139,14 @@ class PagedTable(DataTable[Any], Generic[T]):
         if self.sort_by is not None:
             self.apply_sort()
         self.post_message(self.Loaded(self, len(self.items), self.has_more))
+
+    def _take_focus(self) -> None:
+        """A loading table cannot take the focus, so on start Textual gives it to whatever it
+        can (a hidden search field) and the operator's first keys go nowhere: once loaded, the
+        table takes it back unless the operator has put it somewhere visible."""
+        focused = self.screen.focused if self.is_attached else None
+        if focused is None or not focused.display:
+            self.focus()
 
     def apply_sort(self) -> None:
         """Sort the loaded rows by ``sort_by`` (backend order when None); the cursor stays put."""

@@ -1,0 +1,30 @@
+"""Every operator action that acts on billing data (or on the fake), declared once.
+
+:data:`OPERATIONS` maps an operation id (the ``op('<id>')`` a key binding runs) to its
+:class:`~tui.operations.base.Operation`; :class:`~tui.operations.runner.OperationRunner` runs
+any of them. Adding an action: one registry entry in :mod:`tui.actions` with ``operation=True``
+and one declaration here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.operations import app_ops, bill_runs, documents, schedule
+from tui.operations.base import Operation
+
+__all__ = ["OPERATIONS", "by_id"]
+
+OPERATIONS: dict[str, Operation[Any]] = {
+    op.id: op
+    for op in (
+        *schedule.OPERATIONS,
+        *documents.OPERATIONS,
+        *bill_runs.OPERATIONS,
+        *app_ops.OPERATIONS,
+    )
+}
+
+
+def by_id(op_id: str) -> Operation[Any]:
+    return OPERATIONS[op_id]
