@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 from textual.widgets import DataTable
-from tui_helpers import make_app, open_schedule, settle
 
 from tui.keys_table import keys_table
 from tui.screens.help import HelpScreen
+
+from .tui_helpers import make_app, open_schedule, settle
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from textual.widgets import DataTable, Input
-from tui_helpers import demo_backend, make_app, messages, open_schedule, settle
 
 from backends.errors import OutcomeUnknownError
 from backends.models import BillRunStatus
@@ -21,6 +20,8 @@ from tui.screens.order import OrderScreen
 from tui.screens.orders import OrdersScreen
 from tui.screens.schedule import ScheduleScreen
 from tui.widgets.confirm import ConfirmDialog
+
+from .tui_helpers import demo_backend, make_app, messages, open_schedule, settle
 
 
 def cells(screen: Any, table_id: str, row: int) -> list[str]:

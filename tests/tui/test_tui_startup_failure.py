@@ -8,7 +8,6 @@ import socket
 from typing import Any
 
 import pytest
-from tui_helpers import Spy, demo_backend, make_app, settle
 
 from backends.errors import UnavailableError
 from backends.fake.server.app import create_app
@@ -17,6 +16,8 @@ from backends.rest.backend import RestBackend
 from tests.server.factories import LOOPBACK, FakeServerTransport, _no_sleep
 from tui.screens.orders import OrdersScreen
 from tui.screens.startup import StartupFailedScreen
+
+from .tui_helpers import Spy, demo_backend, make_app, settle
 
 
 def dead_port() -> int:

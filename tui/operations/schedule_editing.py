@@ -147,6 +147,7 @@ NEW_SCHEDULE: Operation[NewTarget] = Operation(
 class EditTarget:
     schedule: InvoiceSchedule
     orders: dict[str, OrderInfo] = field(default_factory=dict)
+    account_number: str | None = None
 
     @property
     def obj(self) -> str:
@@ -168,8 +169,13 @@ async def _edit_prepare(backend: Any, target: EditTarget) -> EditTarget:
     """The schedule as the backend has it now, and its orders' subscriptions."""
     key = target.schedule.number
     schedule = await backend.get_invoice_schedule(key)
-    orders = await asyncio.gather(*(backend.get_order(o) for o in schedule.orders))
-    return EditTarget(schedule, {o.order_number: _order_info(o) for o in orders})
+    account, orders = await asyncio.gather(
+        backend.get_account(schedule.account_id),
+        asyncio.gather(*(backend.get_order(o) for o in schedule.orders)),
+    )
+    return EditTarget(
+        schedule, {o.order_number: _order_info(o) for o in orders}, account.account_number
+    )
 
 
 def _edit_rule(target: EditTarget, keys: KeyNames) -> str | None:
@@ -190,7 +196,8 @@ def _edit_form(target: EditTarget, ctx: Context[EditTarget]) -> Any:
 
     state = ctx.values.get("state")
     if not isinstance(state, FormState):
-        state = edit_state(target.schedule, target.schedule.account_id, target.orders)
+        account = target.account_number or target.schedule.account_id
+        state = edit_state(target.schedule, account, target.orders)
     today = ctx.today or target.schedule.next_run_date
     assert today is not None
     return ScheduleFormScreen(state, today=today, error=ctx.values.get("error"))

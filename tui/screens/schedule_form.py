@@ -41,12 +41,17 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
     ScheduleFormScreen #form-title { text-style: bold; padding: 0 1; background: $boost; width: 1fr; }
     ScheduleFormScreen .form-row { height: 1; padding: 0 1; }
     ScheduleFormScreen .form-row Label { width: 14; color: $text-muted; }
-    ScheduleFormScreen Input { border: none; height: 1; padding: 0 1; background: $surface; }
+    ScheduleFormScreen Input, ScheduleFormScreen Input:focus {
+        border: none; height: 1; padding: 0 1; background: $surface;
+    }
     ScheduleFormScreen Input:focus { background: $accent 30%; }
-    ScheduleFormScreen Input.-invalid { background: $error 30%; }
+    ScheduleFormScreen Input.-in-error { background: $error 30%; }
     ScheduleFormScreen Input:disabled { color: $text-disabled; }
     ScheduleFormScreen #notes, ScheduleFormScreen #orders { width: 1fr; }
-    ScheduleFormScreen Checkbox { border: none; height: 1; padding: 0; background: transparent; }
+    ScheduleFormScreen Checkbox, ScheduleFormScreen Checkbox:focus {
+        border: none; height: 1; padding: 0; width: auto; background: transparent;
+    }
+    ScheduleFormScreen Checkbox:focus > .toggle--label { background: $accent 30%; }
     ScheduleFormScreen #currency { width: auto; margin-left: 2; color: $text-muted; }
     ScheduleFormScreen .note { height: auto; padding: 0 1 0 15; color: $text-muted; }
     ScheduleFormScreen #items { height: 1fr; min-height: 4; margin: 0 1; }
@@ -61,9 +66,9 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("ctrl+n", "add_row", "Add item", priority=True),
-        Binding("ctrl+d", "remove_row", "Remove item", priority=True),
-        Binding("ctrl+l", "lay_out", "Split / dates", priority=True),
+        Binding("ctrl+n", "add_row", "Add", tooltip="add an item", priority=True),
+        Binding("ctrl+d", "remove_row", "Remove", tooltip="remove the item", priority=True),
+        Binding("ctrl+l", "lay_out", "Split", tooltip="split and date the items", priority=True),
         Binding("escape", "leave", "Back", priority=True),
     ]
 
@@ -155,7 +160,7 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
 
     def _currency_text(self) -> str:
         state = self.state
-        return f"Currency {state.currency} (the account's) · account {state.account_key}"
+        return f"{state.currency} (the account's currency) · {state.account_key}"
 
     def _split_placeholder(self) -> str:
         return "total, or % (default)" if self.state.total is None else "total, or %"
@@ -275,7 +280,7 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
         else:
             return
         self.dirty = True
-        event.input.remove_class("-invalid")
+        event.input.remove_class("-in-error")
         self._show_summary()
 
     @on(Checkbox.Changed, "#separately")
@@ -402,7 +407,7 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
     def _show_errors(self, problems: tuple[Problem, ...], refused: str | None = None) -> None:
         self.problems = problems
         for widget in self.query(Input):
-            widget.remove_class("-invalid")
+            widget.remove_class("-in-error")
         lines = []
         if refused:
             lines.append(f"Refused by the backend: {refused}")
@@ -410,7 +415,7 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
             lines.append(f"• {problem.message} [{problem.rule}]")
             target = self._widget_for(problem)
             if target is not None and not (problem.row is not None and problem.row != self.cursor):
-                target.add_class("-invalid")
+                target.add_class("-in-error")
         self.query_one("#errors", Static).update("\n".join(lines))
 
     def _widget_for(self, problem: Problem) -> Input | DataTable[object] | None:
