@@ -390,3 +390,18 @@ async def test_read_only_removes_all_four() -> None:
             assert app.screen is schedule
         for op in ("new_schedule", "edit_schedule", "delete_schedule", "charges"):
             assert not app.action_allowed(f"op('{op}')")
+
+
+async def test_the_palette_offers_the_operations_that_may_run_here() -> None:
+    from tui.commands import valid_actions
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        order = await open_order(pilot, "O-00000009")
+        assert "new_schedule" in {spec.id for spec, *_ in valid_actions(app, order)}
+        pending = await open_schedule(pilot, "IS-00000001")
+        offered = {spec.id for spec, *_ in valid_actions(app, pending)}
+        assert {"edit_schedule", "delete_schedule"} <= offered and "charges" not in offered
+        done = await open_schedule(pilot, "IS-00000004")
+        offered = {spec.id for spec, *_ in valid_actions(app, done)}
+        assert {"edit_schedule", "charges"} <= offered and "delete_schedule" not in offered
