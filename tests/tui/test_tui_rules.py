@@ -59,6 +59,10 @@ def test_registry_ids_are_unique_and_every_dangerous_action_is_known() -> None:
         "post_bill_run",
         "cancel_bill_run",
         "delete_bill_run",
+        "new_schedule",
+        "edit_schedule",
+        "delete_schedule",
+        "charges",
     }
     hidden = {a.id for a in actions.ACTIONS if a.read_only_hidden}
     assert hidden == {"mark", "fault_add", "fault_delete", "fault_clear", "fault_panel"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.operations import app_ops, bill_runs, documents, schedule
+from tui.operations import app_ops, bill_runs, documents, schedule, schedule_editing
 from tui.operations.base import Operation
 
 __all__ = ["OPERATIONS", "by_id"]
@@ -19,6 +19,7 @@ OPERATIONS: dict[str, Operation[Any]] = {
     op.id: op
     for op in (
         *schedule.OPERATIONS,
+        *schedule_editing.OPERATIONS,
         *documents.OPERATIONS,
         *bill_runs.OPERATIONS,
         *app_ops.OPERATIONS,

@@ -28,6 +28,9 @@ Parts, in the order the runner uses them:
     instead of a backend call, a change of the screen's own state (marking rows).
 ``after(ctx, result)``
     after a success, a change of the starting screen's own state (its marks are spent).
+``form(target, ctx)``
+    a screen to fill before the confirmation (the schedule editor); reopened with what was
+    typed after a "no" or a refusal by the backend.
 """
 
 from __future__ import annotations
@@ -212,6 +215,10 @@ class Operation(Generic[T]):
     local: Callable[[Any, T], None] | None = None
     #: after a success, on the screen the action started from (clear its marks)
     after: Callable[[Context[T], Any], None] | None = None
+    #: a form the operator fills before the confirmation: a screen dismissed with the values
+    #: (they land in ``ctx.values``) or ``None`` to cancel. A "no" at the confirmation, or a
+    #: refusal by the backend (``ctx.values["error"]``), opens it again with what was typed.
+    form: Callable[[T, Context[T]], Any] | None = None
     #: the double-press guard key (default: the action and its object)
     guard: Callable[[T], str] | None = None
     #: what the footer and palette show as this operation's label (default: the registry's)

@@ -126,6 +126,28 @@ class OperationRunner:
         self._ask(op, ctx, key)
 
     def _ask(self, op: Operation[Any], ctx: Context[Any], key: str) -> None:
+        if op.form is not None:
+            self._fill(op, ctx, key)
+        else:
+            self._confirm(op, ctx, key)
+
+    def _fill(self, op: Operation[Any], ctx: Context[Any], key: str) -> None:
+        """The operation's form; its values, then the confirmation."""
+        app = self.app
+        assert op.form is not None
+
+        def filled(values: dict[str, Any] | None) -> None:
+            if values is None:
+                self.in_flight.discard(key)
+                app.action_log.record(op.action_id, op.obj(ctx.target), "cancelled", "form closed")
+                return
+            ctx.values = values
+            self._confirm(op, ctx, key)
+
+        self.in_flight.add(key)
+        app.push_screen(op.form(ctx.target, ctx), filled)
+
+    def _confirm(self, op: Operation[Any], ctx: Context[Any], key: str) -> None:
         app = self.app
         fields = tuple(op.inputs(ctx.target, ctx)) if op.inputs is not None else ()
         confirmation = op.confirm(ctx.target, ctx) if op.confirm is not None else None
@@ -135,13 +157,17 @@ class OperationRunner:
         from tui.widgets.confirm import ConfirmDialog
 
         def answered(values: dict[str, Any] | None) -> None:
+            if values is None and op.form is not None:
+                ctx.values = {**ctx.values, "error": None}
+                self._fill(op, ctx, key)  # back to the form, as typed
+                return
             if values is None:
                 self.in_flight.discard(key)
                 app.action_log.record(
                     op.action_id, op.obj(ctx.target), "cancelled", "not confirmed"
                 )
                 return
-            ctx.values = values
+            ctx.values = {**ctx.values, **values}
             self._launch(op, ctx, key)
 
         env = f"Environment: {app.environment} · profile {app.profile.name}"
@@ -189,6 +215,9 @@ class OperationRunner:
                     app.notify(
                         exc.detail, title=f"{label} failed: {obj}", severity="error", timeout=10
                     )
+                    if op.form is not None:  # the form again, as typed, with the refusal
+                        ctx.values = {**ctx.values, "error": exc.detail}
+                        app.call_next(self._fill, op, ctx, key)
                     return
                 except Exception as exc:  # a backend bug must not take the console down
                     text = f"{type(exc).__name__}: {exc}"
