@@ -29,7 +29,7 @@ from backends import jsoncodec
 from backends.fake.engine import documents, schedules, views
 from backends.fake.engine.core import Core
 from backends.fake.engine.ids import NUMBER_FORMATS
-from backends.fake.engine.refusals import ACCOUNT, BILL_RUN, GENERIC, SCHEDULE, SUBSCRIPTION
+from backends.fake.engine.refusals import ACCOUNT, BILL_RUN, GENERIC, SCHEDULE
 from backends.fake.engine.store import BillRunJob, IdempotencyEntry
 from backends.models import (
     BillRun,
@@ -89,7 +89,7 @@ def busy_run(core: Core, account_id: str) -> BillRun | None:
     return None
 
 
-def _refuse_if_busy(core: Core, account_ids: list[str]) -> None:
+def refuse_if_busy(core: Core, account_ids: list[str]) -> None:
     st = core.store
     for account_id in account_ids:
         run = busy_run(core, account_id)
@@ -139,12 +139,12 @@ def remember(
 # --------------------------------------------------------------------------- creating runs
 
 
-def _new_run(
+def new_run(
     core: Core,
     *,
     name: str | None,
-    target_date: date,
-    invoice_date: date,
+    target_date: date | None,
+    invoice_date: date | None,
     filters: list[BillRunFilter],
     exclude: list[ChargeType],
     targets: list[tuple[InvoiceSchedule, ScheduleItem | None]],
@@ -153,7 +153,9 @@ def _new_run(
     auto_email: bool = False,
     auto_renewal: bool = False,
     no_email_for_zero: bool = False,
+    waiting: bool = False,
 ) -> BillRun:
+    """A new Pending run; ``waiting``: a scheduled run that starts when the clock reaches it."""
     st = core.store
     now = core.clock.tick()
     bill_run = BillRun(
@@ -177,8 +179,19 @@ def _new_run(
     job = BillRunJob(
         targets=[(s.id, i.id if i is not None else None) for s, i in targets],
         account_ids=list(account_ids),
+        waiting=waiting,
     )
     st.add_bill_run(bill_run, job)
+    mark_executing(core, bill_run, targets)
+    return bill_run
+
+
+def mark_executing(
+    core: Core, bill_run: BillRun, targets: list[tuple[InvoiceSchedule, ScheduleItem | None]]
+) -> None:
+    """The run's items turn Executing and their schedules reprice."""
+    st = core.store
+    now = core.clock.now
     touched: dict[str, InvoiceSchedule] = {}
     for schedule, item in targets:
         if item is not None:
@@ -189,7 +202,6 @@ def _new_run(
         touched[schedule.id] = schedule
     for schedule in touched.values():
         schedules.reprice(core, schedule)
-    return bill_run
 
 
 def _execute_target(
@@ -256,9 +268,9 @@ def execute(
         return resolve(core, replayed)
     schedule = schedules.resolve(core, key)
     item = _execute_target(core, schedule, item_id)
-    _refuse_if_busy(core, [schedule.account_id])
+    refuse_if_busy(core, [schedule.account_id])
     run_date = (item.run_date if item is not None else None) or core.clock.today
-    bill_run = _new_run(
+    bill_run = new_run(
         core,
         name=name,
         target_date=run_date,
@@ -293,12 +305,11 @@ def _due_items(schedule: InvoiceSchedule, target_date: date) -> list[ScheduleIte
 def create(
     core: Core, request: CreateBillRunRequest, *, idempotency_key: str | None = None
 ) -> BillRun:
-    st = core.store
     fingerprint = request.to_wire()
     replayed = replay(core, "create_bill_run", idempotency_key, fingerprint)
     if replayed is not None:
         return resolve(core, replayed)
-    if len(request.charge_type_to_exclude) > 2:
+    if len(set(request.charge_type_to_exclude)) > 2:
         raise core.refuse.invalid(BILL_RUN, "Exclude at most two charge types")
     filters = request.bill_run_filters
     schedule_filters = [f for f in filters if f.filter_type is BillRunFilterType.INVOICE_SCHEDULE]
@@ -310,10 +321,12 @@ def create(
         flt = schedule_filters[0]
         if not flt.invoice_schedule_id:
             raise core.refuse.missing(BILL_RUN, "Give the invoiceScheduleId of the filter")
+        if request.target_date is None:
+            raise core.refuse.missing(BILL_RUN, "Give the targetDate of an ad hoc bill run")
         schedule = schedules.resolve(core, flt.invoice_schedule_id)
         item = _execute_target(core, schedule, flt.invoice_schedule_item_id)
-        _refuse_if_busy(core, [schedule.account_id])
-        bill_run = _new_run(
+        refuse_if_busy(core, [schedule.account_id])
+        bill_run = new_run(
             core,
             name=request.name,
             target_date=request.target_date,
@@ -330,62 +343,9 @@ def create(
         remember(core, "create_bill_run", idempotency_key, fingerprint, "bill_run", bill_run.id)
         return bill_run
 
-    candidates: list[InvoiceSchedule] = []
-    if not filters:
-        candidates = [st.schedules[sid] for sid in st.schedule_ids]
-    for flt in filters:
-        if flt.filter_type is BillRunFilterType.ACCOUNT:
-            if not flt.account_id:
-                raise core.refuse.missing(BILL_RUN, "Give the accountId of the Account filter")
-            account = st.account(flt.account_id)
-            if account is None:
-                raise core.refuse.not_found(ACCOUNT, f"No account {flt.account_id}")
-            candidates.extend(
-                st.schedules[sid] for sid in st.schedules_by_account.get(account.id, [])
-            )
-        elif flt.filter_type is BillRunFilterType.SUBSCRIPTION:
-            if not flt.subscription_id:
-                raise core.refuse.missing(
-                    BILL_RUN, "Give the subscriptionId of the Subscription filter"
-                )
-            subscription = st.subscription(flt.subscription_id)
-            if subscription is None:
-                raise core.refuse.not_found(SUBSCRIPTION, f"No subscription {flt.subscription_id}")
-            for plan in subscription.rate_plans:
-                for charge in plan.rate_plan_charges:
-                    sid = charge.invoice_schedule_id
-                    if sid in st.schedules:
-                        candidates.append(st.schedules[sid])
-        else:
-            raise core.refuse.invalid(
-                BILL_RUN, f"The fake does not run bill runs filtered by {flt.filter_type}"
-            )
-    seen: set[str] = set()
-    targets: list[tuple[InvoiceSchedule, ScheduleItem | None]] = []
-    accounts: list[str] = []
-    for schedule in sorted(candidates, key=lambda s: s.number):
-        if schedule.id in seen or st.schedule_extra[schedule.id].paused:
-            continue
-        seen.add(schedule.id)
-        due = _due_items(schedule, request.target_date)
-        targets.extend((schedule, item) for item in due)
-        if due and schedule.account_id not in accounts:
-            accounts.append(schedule.account_id)
-    _refuse_if_busy(core, accounts)
-    bill_run = _new_run(
-        core,
-        name=request.name,
-        target_date=request.target_date,
-        invoice_date=request.invoice_date or core.clock.today,
-        filters=filters,
-        exclude=request.charge_type_to_exclude,
-        targets=targets,
-        account_ids=accounts,
-        auto_post=request.auto_post,
-        auto_email=request.auto_email,
-        auto_renewal=request.auto_renewal,
-        no_email_for_zero=request.no_email_for_zero_amount_invoice,
-    )
+    from backends.fake.engine import billing  # selection lives there; it builds on this module
+
+    bill_run = billing.create(core, request)
     remember(core, "create_bill_run", idempotency_key, fingerprint, "bill_run", bill_run.id)
     return bill_run
 
@@ -486,9 +446,14 @@ def post(core: Core, bill_run_id: str, invoice_date: date | None = None) -> Bill
     return bill_run
 
 
-def cancel(core: Core, bill_run_id: str) -> BillRun:
+def cancel(core: Core, bill_run_id: str, *, cancel_once: bool = True) -> BillRun:
     st = core.store
     bill_run = resolve(core, bill_run_id)
+    if bill_run.id in st.waiting_runs:
+        from backends.fake.engine import billing
+
+        billing.cancel_waiting(core, bill_run, cancel_once=cancel_once)
+        return bill_run
     if bill_run.status not in {BillRunStatus.PENDING, BillRunStatus.COMPLETED}:
         raise core.refuse.rule(
             BILL_RUN,
