@@ -30,7 +30,10 @@ Choices where Zuora's documentation is silent or "inferred" (reference ``zuora-a
    ``price * quantity * periods``, a part month prorated by its days.
 3. Execute with no item runs the earliest Pending item (the seed samples), dated at its run date;
    bill runs of executed items have target date = invoice date = the item's run date (today for a
-   blank run date and for credit runs); ``chargeTypeToExclude`` is ``["Usage"]``.
+   blank run date and for credit runs); ``chargeTypeToExclude`` is ``["Usage"]``. The run's
+   ``InvoiceSchedule`` filter names the item only when the request did: with an empty body its
+   ``invoiceScheduleItemId`` is null, as in the seed's "Not specifying item ID" sample; the
+   schedule shows which item runs (Executing, with the run's id).
 4. Pause is refused on an already Paused schedule; resume on one that is not Paused (§12.7).
    Resume restores the status the items give, which is the status held before the pause.
 5. Update: orders/specific subscriptions change only on a Pending schedule; items only while
@@ -80,6 +83,13 @@ Choices where Zuora's documentation is silent or "inferred" (reference ``zuora-a
     runs that billed that account. An invoice has one line, naming the schedule, the schedule
     item, and the schedule's first charge and its subscription. Bulk post posts up to 50
     invoices one by one; a key naming an invoice already named earlier gets that result.
+20. ``chargeTypeToExclude`` is honoured when a run bills an item: the item is invoiced less
+    the share of the schedule's charges of the excluded types, by their value (Zuora does not
+    say how an item's amount divides among its charges), and that share stays due: the later
+    Pending items absorb it (the last one, as any surplus), and when no Pending item is left
+    the schedule holds it by charge type as unbilled until a run that does not exclude that
+    type bills it on an invoice of its own (execute with no item, or an account / subscription
+    run), recorded on the last item. Usage is worth nothing to a schedule either way.
 """
 
 from backends.fake.backend import FakeBackend

@@ -5,6 +5,8 @@ help is listed here, each for a documented reason:
 
 * ``null`` means "absent" on the wire; it is dropped so the model's default applies (Object Query
   leaves null fields out altogether unless asked; v1 sends them).
+* v1 orders carry no ``id`` (Zuora's schema has none; the number is their key on v1), so the
+  order number stands in for it.
 * v1 orders nest action details (``removeProduct.ratePlanId``,
   ``cancelSubscription.cancellationEffectiveDate``) that our ``OrderAction`` keeps flat, and bring
   the account's id and name under ``existingAccountDetails.basicInfo`` when asked for.
@@ -81,6 +83,8 @@ def document_status(value: Any) -> DocumentStatus | None:
 
 def v1_order(raw: dict[str, Any]) -> dict[str, Any]:
     order = _object(raw)
+    if "id" not in order and isinstance(order.get("orderNumber"), str):
+        order["id"] = order["orderNumber"]
     if "invoiceScheduleId" in order:
         order["invoiceScheduleId"] = _as_str(order["invoiceScheduleId"])
     details = order.get("existingAccountDetails")

@@ -14,6 +14,7 @@ from backends.base import Backend, Settleable
 from backends.fake import FakeBackend
 from backends.models import BillRun, InvoiceSchedule, ScheduleItem
 from tests.server.factories import rest_over_asgi_backend, rest_over_uvicorn_backend
+from tests.spec.conformance import spec_conformance  # noqa: F401  (autouse)
 
 BackendFactory = Callable[[], Backend]
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from backends import jsoncodec
 from backends.errors import BusinessRuleError, ConflictError, NotFoundError, ValidationError
 from backends.fake.engine import Engine
 from backends.models import (
     BillRunFilter,
     BillRunFilterType,
     BillRunStatus,
+    ChargeType,
     CreateBillRunRequest,
     DocumentStatus,
     InvoiceScheduleStatus,
@@ -248,3 +250,65 @@ def test_unsupported_filter_is_refused(engine: Engine) -> None:
                 bill_run_filters=[BillRunFilter(filter_type=BillRunFilterType.FILTER_CONDITION)],
             )
         )
+
+
+def _account_run(e: Engine, target: date, exclude: list[ChargeType] | None = None) -> str:
+    account = e.get_account("A00000001")
+    run = e.create_bill_run(
+        CreateBillRunRequest(
+            target_date=target,
+            bill_run_filters=[
+                BillRunFilter(filter_type=BillRunFilterType.ACCOUNT, account_id=account.id)
+            ],
+            charge_type_to_exclude=exclude or [],
+        )
+    )
+    e.run_pending()
+    return run.id
+
+
+def test_a_run_that_excludes_one_time_charges_leaves_them_for_the_next_item(
+    blank: Engine,
+) -> None:
+    # 12 x 100.00 monthly + a 300.00 one-time setup: 1,500.00, of which one-time is a fifth
+    order = new_order(blank, one_time="300.00")
+    schedule = new_schedule(
+        blank, order, [("750.00", date(2026, 3, 1)), ("750.00", date(2026, 6, 1))]
+    )
+    run = _account_run(blank, date(2026, 3, 31), [ChargeType.ONE_TIME])
+    assert blank.get_bill_run(run).charge_type_to_exclude == [ChargeType.ONE_TIME]
+    first, second = blank.get_invoice_schedule(schedule.number).schedule_items
+    assert first.status is ScheduleItemStatus.PROCESSED and first.invoice_id
+    assert blank.get_invoice(first.invoice_id).amount == Decimal("600.00")  # 750 less a fifth
+    assert second.actual_amount == Decimal("900.00")  # the held-back 150.00 is still due
+    _account_run(blank, date(2026, 6, 30))
+    after = blank.get_invoice_schedule(schedule.number)
+    assert after.status is InvoiceScheduleStatus.FULLY_PROCESSED
+    assert after.schedule_items[1].invoice_id
+    assert blank.get_invoice(after.schedule_items[1].invoice_id).amount == Decimal("900.00")
+    assert after.billed_amount == Decimal("1500.00") and after.unbilled_amount == Decimal("0.00")
+
+
+def test_excluded_charges_of_the_last_item_stay_due_until_a_run_bills_them(
+    blank: Engine,
+) -> None:
+    order = new_order(blank, one_time="300.00")
+    schedule = new_schedule(blank, order, [("1500.00", date(2026, 3, 1))])
+    _account_run(blank, date(2026, 3, 31), [ChargeType.ONE_TIME])
+    held = blank.get_invoice_schedule(schedule.number)
+    assert held.billed_amount == Decimal("1200.00")
+    assert held.unbilled_amount == Decimal("300.00")
+    first_invoice = held.schedule_items[0].invoice_id
+    # what is held back survives a snapshot
+    copy = Engine.import_state(jsoncodec.loads(jsoncodec.dumps(blank.export_state())))
+    assert copy.get_invoice_schedule(schedule.number).unbilled_amount == Decimal("300.00")
+    # another run that excludes one-time charges bills nothing of it ...
+    _account_run(blank, date(2026, 4, 30), [ChargeType.ONE_TIME])
+    assert blank.get_invoice_schedule(schedule.number).unbilled_amount == Decimal("300.00")
+    # ... a run that does not exclude them invoices the 300.00
+    later = _account_run(blank, date(2026, 5, 31))
+    documents = blank.list_bill_run_documents(later)
+    assert [i.amount for i in documents.invoices] == [Decimal("300.00")]
+    done = blank.get_invoice_schedule(schedule.number)
+    assert done.billed_amount == Decimal("1500.00") and done.unbilled_amount == Decimal("0.00")
+    assert done.schedule_items[0].invoice_id != first_invoice

@@ -108,8 +108,19 @@ def test_execute_unknown_schedule_or_item_is_not_found(engine: Engine) -> None:
 def test_execute_without_item_runs_the_earliest_pending(engine: Engine) -> None:
     run = engine.execute_invoice_schedule("IS-00000002")
     second = item_ids(engine, "IS-00000002")[1]
-    assert run.bill_run_filters[0].invoice_schedule_item_id == second
+    # As seed "Execute invoice schedules" ("Not specifying item ID"): the filter names no item;
+    # the schedule shows which one runs.
+    assert run.bill_run_filters[0].invoice_schedule_item_id is None
+    item = engine.get_invoice_schedule("IS-00000002").schedule_items[1]
+    assert item.id == second and item.status is ScheduleItemStatus.EXECUTING
+    assert item.bill_run_id == run.id
     assert run.target_date == date(2026, 6, 1)
+
+
+def test_execute_with_an_item_names_it_in_the_filter(engine: Engine) -> None:
+    second = item_ids(engine, "IS-00000002")[1]
+    run = engine.execute_invoice_schedule("IS-00000002", second)
+    assert run.bill_run_filters[0].invoice_schedule_item_id == second
 
 
 def test_two_runs_on_one_account_conflict(engine: Engine) -> None:

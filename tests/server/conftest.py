@@ -18,6 +18,7 @@ from backends.fake.server.app import create_app
 from backends.fake.server.pipeline import FakeServer
 from backends.fake.server.tenants import DEMO_CLIENT_SECRET, TenantRegistry
 from backends.fake.server.transport import FakeServerTransport
+from tests.spec.conformance import spec_conformance  # noqa: F401  (autouse)
 
 BASE = "http://127.0.0.1:8080"
 CLIENT = "tenant-a"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from backends.errors import AuthenticationError
+from backends.fake.server.tenants import DEMO_CLIENT_SECRET
 
 from .conftest import Api, body, get_token
 
@@ -14,7 +15,7 @@ async def test_token_shape(http: httpx.AsyncClient) -> None:
         "/oauth/token",
         data={
             "client_id": "x",
-            "client_secret": "fake-demo-secret",
+            "client_secret": DEMO_CLIENT_SECRET,
             "grant_type": "client_credentials",
         },
     )

@@ -11,13 +11,14 @@ import pytest
 
 from backends import server_cli
 from backends.fake.server import cli
+from backends.fake.server.tenants import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
 
 def test_banner_says_loopback_and_prints_the_credentials() -> None:
-    text = cli.banner("127.0.0.1", 8080, "fake-demo-client", "fake-demo-secret", "demo", None)
+    text = cli.banner("127.0.0.1", 8080, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, "demo", None)
     assert "loopback only" in text and "http://127.0.0.1:8080" in text
-    assert "client_id     = fake-demo-client" in text
-    assert "client_secret = fake-demo-secret" in text
+    assert f"client_id     = {DEMO_CLIENT_ID}" in text
+    assert f"client_secret = {DEMO_CLIENT_SECRET}" in text
     assert "--backend rest --base-url http://127.0.0.1:8080" in text
     exposed = cli.banner("0.0.0.0", 9, "c", "s", "demo", Path("f.json"))
     assert "WARNING" in exposed and "f.json" in exposed
@@ -53,12 +54,12 @@ async def test_the_cli_serves_on_loopback_and_saves_on_shutdown(tmp_path: Path) 
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
             health = (await http.get("/_fake/health")).json()
-            assert health["tenants"] == ["fake-demo-client"]
+            assert health["tenants"] == [DEMO_CLIENT_ID]
             token = await http.post(
                 "/oauth/token",
                 data={
-                    "client_id": "fake-demo-client",
-                    "client_secret": "fake-demo-secret",
+                    "client_id": DEMO_CLIENT_ID,
+                    "client_secret": DEMO_CLIENT_SECRET,
                     "grant_type": "client_credentials",
                 },
             )
@@ -66,7 +67,7 @@ async def test_the_cli_serves_on_loopback_and_saves_on_shutdown(tmp_path: Path) 
     finally:
         prepared.server.should_exit = True
         thread.join(timeout=10)
-    assert state.exists() and "fake-demo-client" in state.read_text()
+    assert state.exists() and DEMO_CLIENT_ID in state.read_text()
 
 
 async def test_a_generated_seed_gives_each_tenant_a_large_tenant_at_once() -> None:

@@ -10,7 +10,7 @@ import pytest
 from backends.errors import ValidationError
 from backends.fake import persistence, tenants
 from backends.fake.server.app import create_app
-from backends.fake.server.tenants import TenantRegistry
+from backends.fake.server.tenants import DEMO_CLIENT_ID, TenantRegistry
 
 from .conftest import Api, body, get_token
 from .factories import UvicornThread
@@ -69,7 +69,7 @@ async def test_a_console_state_file_becomes_the_demo_tenant(tmp_path: Path) -> N
     path = tmp_path / "console.json"
     persistence.save(engine, path)
     registry = TenantRegistry(state_file=path)
-    schedule = await registry.get("fake-demo-client").backend.get_invoice_schedule("IS-00000001")
+    schedule = await registry.get(DEMO_CLIENT_ID).backend.get_invoice_schedule("IS-00000001")
     assert schedule.status == "Paused"
 
 

@@ -24,6 +24,7 @@ Zuora is silent (reference §5, §6, §12):
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from backends import jsoncodec
 from backends.fake.engine import documents, schedules, views
@@ -47,6 +48,8 @@ from backends.models import (
     ScheduleItem,
     ScheduleItemStatus,
 )
+
+ZERO = Decimal("0.00")
 
 __all__ = [
     "active",
@@ -280,7 +283,9 @@ def execute(
                 filter_type=BillRunFilterType.INVOICE_SCHEDULE,
                 account_id=schedule.account_id,
                 invoice_schedule_id=schedule.id,
-                invoice_schedule_item_id=item.id if item is not None else None,
+                # As the seed's sample: null when the request named no item (the schedule
+                # shows which item runs: it is Executing with this bill run).
+                invoice_schedule_item_id=item_id,
             )
         ],
         exclude=[ChargeType.USAGE],
@@ -291,15 +296,8 @@ def execute(
     return bill_run
 
 
-def _due_items(schedule: InvoiceSchedule, target_date: date) -> list[ScheduleItem]:
-    items: list[ScheduleItem] = []
-    for item in schedule.schedule_items:
-        if item.status is not ScheduleItemStatus.PENDING:
-            continue
-        if item.run_date is None or item.run_date > target_date:
-            break
-        items.append(item)
-    return items
+def billable_deferred(deferred: dict[str, Decimal], exclude: list[ChargeType]) -> bool:
+    return any(v > 0 and ChargeType(k) not in exclude for k, v in deferred.items())
 
 
 def create(
@@ -356,6 +354,7 @@ def create(
 def _complete(core: Core, bill_run: BillRun) -> None:
     st = core.store
     job = st.jobs[bill_run.id]
+    exclude = list(bill_run.charge_type_to_exclude)
     invoices = memos = 0
     touched: dict[str, InvoiceSchedule] = {}
     for schedule_id, item_id in job.targets:
@@ -367,12 +366,31 @@ def _complete(core: Core, bill_run: BillRun) -> None:
             item = schedule.item(item_id)
             if item is None or item.status is not ScheduleItemStatus.EXECUTING:
                 continue
-            amount = item.actual_amount
+            due_now = item.actual_amount
+            amount = schedules.billable_share(core, schedule.id, due_now, exclude)
             if amount > 0:
                 item.invoice_id = documents.new_invoice(core, bill_run, schedule, item, amount).id
                 invoices += 1
             st.item_billed[item.id] = amount
             item.status = ScheduleItemStatus.PROCESSED
+            if schedules.first_pending(schedule) is None:
+                # No later item to carry the excluded charges: the schedule keeps them due.
+                deferred = st.schedule_extra[schedule.id].deferred
+                held = schedules.split_by_type(core, schedule.id, due_now - amount, exclude)
+                for kind, value in held.items():
+                    deferred[kind] = deferred.get(kind, ZERO) + value
+        elif st.schedule_extra[schedule.id].deferred:
+            deferred = st.schedule_extra[schedule.id].deferred
+            kinds = [k for k in sorted(deferred) if ChargeType(k) not in exclude]
+            amount = sum((deferred[k] for k in kinds), ZERO)
+            if amount > 0:
+                last = schedule.schedule_items[-1]
+                last.invoice_id = documents.new_invoice(core, bill_run, schedule, last, amount).id
+                last.bill_run_id = bill_run.id
+                st.item_billed[last.id] = st.item_billed.get(last.id, ZERO) + amount
+                invoices += 1
+            for kind in kinds:
+                del deferred[kind]
         else:
             due = schedules.credit_due(core, schedule)
             if due > 0:

@@ -15,8 +15,8 @@ Choices where Zuora is silent (written down here, where the code makes them):
   schedule that is not Paused is billed that way. A **Paused** schedule is billed only when the
   run's target date is *after* its next run date: Zuora's documented way to bill a paused
   schedule; otherwise it is skipped (and the scheduler and execute never bill it).
-* **Excluded charge types.** An item is billed whole, so a schedule is skipped when any of its
-  charges is of an excluded type (an excluded type is never invoiced).
+* **Excluded charge types** are honoured as :mod:`bill_runs` does for every run: an item's share
+  of the excluded charges is not invoiced and stays due for a later run.
 * **Busy accounts.** A run that would bill an account another unfinished run is billing is
   refused (category 50). A run holds the accounts its Account filters name, and the accounts
   with something due among those a batch, bill cycle day or all-accounts run selects.
@@ -171,15 +171,6 @@ def _filter_schedules(core: Core, request: CreateBillRunRequest) -> list[Invoice
     return found
 
 
-def _excluded(core: Core, schedule: InvoiceSchedule, exclude: set[ChargeType]) -> bool:
-    st = core.store
-    return bool(exclude) and any(
-        st.charges[number].type in exclude
-        for number in st.schedule_charges.get(schedule.id, [])
-        if number in st.charges
-    )
-
-
 def due_items(
     core: Core, schedule: InvoiceSchedule, target_date: date, *, paused_too: bool = False
 ) -> list[ScheduleItem]:
@@ -231,9 +222,17 @@ def select_targets(
     ]
     account_ids = list(dict.fromkeys(account_ids))
     for schedule in ordered:
-        if _excluded(core, schedule, exclude):
-            continue
-        due = due_items(core, schedule, target_date, paused_too=paused_too)
+        due: list[ScheduleItem | None] = list(
+            due_items(core, schedule, target_date, paused_too=paused_too)
+        )
+        extra = st.schedule_extra[schedule.id]
+        if (
+            not due
+            and (paused_too or not extra.paused)
+            and schedules.first_pending(schedule) is None
+            and bill_runs.billable_deferred(extra.deferred, list(exclude))
+        ):
+            due = [None]  # the charges an earlier run excluded (see bill_runs)
         targets.extend((schedule, item) for item in due)
         if due and schedule.account_id not in account_ids:
             account_ids.append(schedule.account_id)

@@ -118,6 +118,43 @@ def _credits_issued(core: Core, schedule_id: str) -> Decimal:
     return total
 
 
+def billable_share(
+    core: Core, schedule_id: str, amount: Decimal, exclude: list[ChargeType]
+) -> Decimal:
+    """The part of ``amount`` a bill run that excludes ``exclude`` invoices: ``amount`` less the
+    share of the schedule's charges of those types, by their value (inferred: Zuora does not
+    say how a schedule item's amount divides among its charges)."""
+    if not exclude:
+        return amount
+    st = core.store
+    values = [st.charges[c] for c in st.schedule_charges.get(schedule_id, [])]
+    total = sum((charge_value(c) for c in values), ZERO)
+    if total <= 0:
+        return amount
+    kept = sum((charge_value(c) for c in values if c.type not in exclude), ZERO)
+    return cents(amount * kept / total)
+
+
+def split_by_type(
+    core: Core, schedule_id: str, amount: Decimal, types: list[ChargeType]
+) -> dict[str, Decimal]:
+    """``amount`` spread over the schedule's charges of ``types`` by their value (the last type
+    takes the rounding); types without value get nothing."""
+    st = core.store
+    values: dict[str, Decimal] = {}
+    for number in st.schedule_charges.get(schedule_id, []):
+        charge = st.charges[number]
+        if charge.type in types:
+            values[charge.type.value] = values.get(charge.type.value, ZERO) + charge_value(charge)
+    total = sum(values.values(), ZERO)
+    if amount <= 0 or total <= 0:
+        return {}
+    shares = {t: cents(amount * v / total) for t, v in sorted(values.items()) if v > 0}
+    last = next(reversed(shares))
+    shares[last] += amount - sum(shares.values(), ZERO)
+    return shares
+
+
 def credit_due(core: Core, schedule: InvoiceSchedule) -> Decimal:
     """How much was billed above what the schedule's charges are now worth."""
     committed = sum(
@@ -200,6 +237,7 @@ def reprice(core: Core, schedule: InvoiceSchedule, *, change_date: date | None =
     if pending and left > 0:
         _set_amount(pending[-1], pending[-1].actual_amount + left)
         unbilled += left
+    unbilled += sum(extra.deferred.values(), ZERO)
 
     schedule.total_amount = total
     schedule.billed_amount = billed_net

@@ -70,6 +70,7 @@ def export_state(core: Core) -> dict[str, Any]:
                 "nextRunOverride": extra.next_run_override,
                 "creditDate": extra.credit_date,
                 "creditMemoIds": list(extra.credit_memo_ids),
+                "deferred": {k: str(v) for k, v in extra.deferred.items()},
                 "detachments": [
                     {
                         "chargeNumbers": list(d.charge_numbers),
@@ -180,6 +181,7 @@ def _rebuild(data: dict[str, Any]) -> Core:
                 for d in entry["detachments"]
             ],
             last_detached_at=_datetime(entry.get("lastDetachedAt")),
+            deferred={str(k): Decimal(v) for k, v in (entry.get("deferred") or {}).items()},
         )
         st.add_schedule(schedule, extra)
         st.schedule_charges[schedule.id] = [str(x) for x in entry["charges"]]

@@ -50,6 +50,9 @@ class ScheduleExtra:
     credit_date: date | None = None
     detachments: list[Detachment] = field(default_factory=list)
     credit_memo_ids: list[str] = field(default_factory=list)
+    #: billed amounts that a bill run's ``chargeTypeToExclude`` held back after the last item
+    #: was processed: unbilled, and invoiced by the schedule's next run without an item
+    deferred: dict[str, Decimal] = field(default_factory=dict)  # charge type -> amount
     #: when charges were last detached (kept after they are attached again): invoices generated
     #: up to then can no longer be unposted
     last_detached_at: datetime | None = None

@@ -223,7 +223,7 @@ async def execute_schedule(call: Call) -> WireResponse:
     run = await call.backend.execute_invoice_schedule(
         call.path_params["scheduleKey"], body.schedule_item_id
     )
-    return ok(shapes.v1_bill_run(run))
+    return ok(shapes.v1_bill_run(run, executed=True))
 
 
 async def pause_schedule(call: Call) -> WireResponse:
@@ -310,13 +310,27 @@ async def post_invoice(call: Call) -> WireResponse:
 async def unpost_invoice(call: Call) -> WireResponse:
     _empty_ok(call, INVOICE)
     invoice = await call.backend.unpost_invoice(call.path_params["invoiceKey"])
-    return ok(shapes.v1_invoice(invoice))
+    # Zuora's SDK (UnpostInvoiceResponse): the job, and the invoice when it ran synchronously.
+    return ok(
+        {
+            "jobId": shapes.stable_id("unpost-invoice", invoice.id, str(invoice.updated_date)),
+            "jobStatus": "Completed",
+            "invoice": shapes.v1_invoice(invoice),
+        }
+    )
 
 
 async def cancel_invoice(call: Call) -> WireResponse:
     _empty_ok(call, INVOICE)
     invoice = await call.backend.cancel_invoice(call.path_params["invoiceKey"])
-    return ok(shapes.v1_invoice(invoice))
+    # Zuora's SDK (AsyncOperationResponse): the invoice id and the job, already Completed.
+    return ok(
+        {
+            "id": invoice.id,
+            "jobId": shapes.stable_id("cancel-invoice", invoice.id, str(invoice.updated_date)),
+            "jobStatus": "Completed",
+        }
+    )
 
 
 async def bulk_post_invoices(call: Call) -> WireResponse:
@@ -350,7 +364,7 @@ async def bulk_post_invoices(call: Call) -> WireResponse:
 async def get_invoice_items(call: Call) -> WireResponse:
     items = await call.backend.get_invoice_items(call.path_params["invoiceKey"])
     rows, next_page = v1_page(items, call.query_map, call.url_of)
-    return _v1_list("invoiceItems", [i.to_wire() for i in rows], next_page)
+    return _v1_list("invoiceItems", [shapes.v1_invoice_item(i) for i in rows], next_page)
 
 
 async def reverse_invoice(call: Call) -> WireResponse:
@@ -641,7 +655,7 @@ async def _all_documents(call: Call) -> tuple[list[dict[str, Any]], list[dict[st
     memos: list[dict[str, Any]] = []
     for run in await all_bill_runs(call.backend):
         documents = await call.backend.list_bill_run_documents(run.id)
-        invoices += [shapes.oq_invoice(i) for i in documents.invoices]
+        invoices += [shapes.oq_invoice(i, for_filter=True) for i in documents.invoices]
         memos += [shapes.oq_credit_memo(m) for m in documents.credit_memos]
     return invoices, memos
 
@@ -655,7 +669,8 @@ async def query_invoices(call: Call) -> WireResponse:
     )
     invoices, _ = await _all_documents(call)
     page, next_page = oq_page(invoices, query, _INVOICE_FIELDS)
-    return _oq_list(page, next_page)
+    hidden = shapes.OQ_INVOICE_FILTER_ONLY
+    return _oq_list([{k: v for k, v in row.items() if k not in hidden} for row in page], next_page)
 
 
 async def query_credit_memos(call: Call) -> WireResponse:

@@ -12,6 +12,16 @@ differs, each for a documented reason (reference ``zuora-api.md``):
   datetimes as ISO-8601 with an offset, item amounts and ``sequenceNumber`` as strings,
   ``additionalSubscriptionsToBill`` as a string (``"[]"``) and credit memo numbers as
   ``memoNumber``. The fake's tenant time zone is UTC, so the offset is ``+00:00``.
+
+Zuora's published OpenAPI spec is the ceiling: every body here carries only fields the spec's
+response schema for that operation names (the test suite checks each response against it), plus
+the few that Zuora's documented samples show beyond the spec. So v1 orders have no ``id``,
+``description`` or ``state``; v1 objects leave absent values out rather than sending ``null``,
+except where the samples show ``null`` (the bill run's ``billCycleDay``, ``batches``,
+``schedule``... in seed "Execute invoice schedules"); invoices carry no ``accountNumber`` or
+``reversed`` and credit memos no ``billRunId`` (the spec has neither); invoice items name the
+subscription ``subscriptionName`` and send ``chargeAmount`` / ``taxAmount`` as decimal strings,
+as the spec types them.
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ from backends.models import (
     BillRunDocuments,
     CreditMemo,
     Invoice,
+    InvoiceItem,
     InvoiceSchedule,
     Order,
     OrderActionType,
@@ -49,6 +60,7 @@ __all__ = [
     "v1_bill_run",
     "v1_credit_memo",
     "v1_invoice",
+    "v1_invoice_item",
     "v1_order",
     "v1_schedule",
 ]
@@ -62,6 +74,22 @@ _ITEM_DERIVED = (
     "billRunId",
 )
 _BILL_RUN_OQ_ONLY = ("numberOfInvoices", "numberOfCreditMemos")
+#: Our model's fields that Zuora's v1 order schema does not have.
+_ORDER_NOT_V1 = ("id", "description", "state")
+#: Bill run fields Zuora sends as ``null`` when unset (seed "Execute invoice schedules").
+_BILL_RUN_NULLS = (
+    "billCycleDay",
+    "batches",
+    "schedule",
+    "scheduledExecutionTime",
+    "targetDateOffset",
+    "invoiceDateOffset",
+)
+_FILTER_NULLS = ("subscriptionId", "invoiceScheduleItemId")
+#: Fields of our invoice model that Zuora's v1 invoice schema does not have.
+_INVOICE_NOT_V1 = ("accountNumber", "reversed")
+#: ... and of our credit memo model.
+_MEMO_NOT_V1 = ("billRunId",)
 
 
 def stable_id(*parts: str) -> str:
@@ -75,12 +103,20 @@ def _drop(body: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     return body
 
 
+def _no_nulls(value: Any, keep: tuple[str, ...] = ()) -> Any:
+    """``value`` without ``None``-valued keys (recursively), but for the keys in ``keep``."""
+    if isinstance(value, dict):
+        return {k: _no_nulls(v, keep) for k, v in value.items() if v is not None or k in keep}
+    if isinstance(value, list):
+        return [_no_nulls(v, keep) for v in value]
+    return value
+
+
 # --------------------------------------------------------------------------- v1
 
 
 def v1_order(order: Order, account: Account | None = None) -> dict[str, Any]:
-    body = _drop(order.to_wire(), _ORDER_DERIVED)
-    body["state"] = "Complete" if order.status == "Completed" else None
+    body = _drop(order.to_wire(), _ORDER_DERIVED + _ORDER_NOT_V1)
     for sub in body.get("subscriptions") or []:
         for action in sub.get("orderActions") or []:
             rate_plan_id = action.pop("ratePlanId", None)
@@ -98,12 +134,11 @@ def v1_order(order: Order, account: Account | None = None) -> dict[str, Any]:
                 "id": account.id,
                 "accountNumber": account.account_number,
                 "name": account.name,
-                "currency": account.currency,
                 "status": account.status,
-                "billCycleDay": account.bill_cycle_day,
             }
         }
-    return body
+    result: dict[str, Any] = _no_nulls(body)
+    return result
 
 
 def v1_schedule(schedule: InvoiceSchedule) -> dict[str, Any]:
@@ -114,22 +149,49 @@ def v1_schedule(schedule: InvoiceSchedule) -> dict[str, Any]:
     if isinstance(items, list):
         for item in items:
             _drop(item, _ITEM_DERIVED)
-    return body
+    # ``percentage`` is null on items defined by amount (GET_InvoiceSchedule sample).
+    result: dict[str, Any] = _no_nulls(body, keep=("percentage",))
+    return result
 
 
-def v1_bill_run(run: BillRun) -> dict[str, Any]:
-    body = _drop(run.to_wire(), _BILL_RUN_OQ_ONLY)
-    body.setdefault("schedule", None)
-    body.setdefault("scheduledExecutionTime", None)
+def v1_bill_run(run: BillRun, *, executed: bool = False) -> dict[str, Any]:
+    """A v1 bill run; ``executed`` for the answer of ``POST .../execute``, whose schema (and the
+    seed's sample) has no ``name``."""
+    body = _drop(run.to_wire(), _BILL_RUN_OQ_ONLY + (("name",) if executed else ()))
+    for key in _BILL_RUN_NULLS:
+        body.setdefault(key, None)
+    filters = body.get("billRunFilters") or []
+    body = {k: _no_nulls(v) for k, v in body.items() if v is not None or k in _BILL_RUN_NULLS}
+    body["billRunFilters"] = [
+        {k: v for k, v in f.items() if v is not None or k in _FILTER_NULLS} for f in filters
+    ]
+    for entry in body["billRunFilters"]:
+        if entry.get("filterType") == "InvoiceSchedule":
+            entry.setdefault("subscriptionId", None)
+            entry.setdefault("invoiceScheduleItemId", None)
     return body
 
 
 def v1_invoice(invoice: Invoice) -> dict[str, Any]:
-    return invoice.to_wire()
+    result: dict[str, Any] = _no_nulls(_drop(invoice.to_wire(), _INVOICE_NOT_V1))
+    return result
 
 
 def v1_credit_memo(memo: CreditMemo) -> dict[str, Any]:
-    return memo.to_wire()
+    result: dict[str, Any] = _no_nulls(_drop(memo.to_wire(), _MEMO_NOT_V1))
+    return result
+
+
+def v1_invoice_item(item: InvoiceItem) -> dict[str, Any]:
+    """A v1 invoice item: the subscription as ``subscriptionName``, amounts as decimal text."""
+    body = _drop(item.to_wire(), ("chargeNumber",))
+    number = body.pop("subscriptionNumber", None)
+    if number is not None:
+        body["subscriptionName"] = number
+    body["chargeAmount"] = _text(item.charge_amount)
+    body["taxAmount"] = _text(item.tax_amount)
+    result: dict[str, Any] = _no_nulls(body)
+    return result
 
 
 # --------------------------------------------------------------------------- Object Query
@@ -171,8 +233,6 @@ def oq_order(order: Order, account_id: str | None) -> dict[str, Any]:
             "status": order.status.value,
             "state": "Complete" if order.status == "Completed" else None,
             "category": order.category,
-            "description": order.description,
-            "currency": order.currency,
             "invoiceScheduleId": order.invoice_schedule_id,
             "createdDate": order.created_date,
             "updatedDate": order.updated_date,
@@ -194,7 +254,6 @@ def oq_schedule(schedule: InvoiceSchedule) -> dict[str, Any]:
             "nextRunDate": schedule.next_run_date,
             "notes": schedule.notes,
             "currency": schedule.currency,
-            "invoiceSeparately": schedule.invoice_separately,
             "additionalSubscriptionsToBill": jsoncodec.dumps(
                 schedule.additional_subscriptions_to_bill
             ),
@@ -295,8 +354,19 @@ def oq_billing_run(run: BillRun, documents: BillRunDocuments) -> dict[str, Any]:
     )
 
 
-def oq_invoice(invoice: Invoice) -> dict[str, Any]:
-    return _oq(invoice.to_wire())
+#: Our invoice model's fields that Object Query's invoice row does not have; the fake keeps
+#: them on rows only while filtering (``filter[]=billrunid``) and strips them before sending.
+OQ_INVOICE_FILTER_ONLY = ("accountNumber", "billRunId")
+
+
+def oq_invoice(invoice: Invoice, *, for_filter: bool = False) -> dict[str, Any]:
+    body = invoice.to_wire()
+    if invoice.posted_date is not None:
+        # A date-time in Object Query (a date on v1): the start of the posting day, tenant time.
+        body["postedDate"] = datetime.combine(invoice.posted_date, datetime.min.time())
+    if not for_filter:
+        _drop(body, OQ_INVOICE_FILTER_ONLY)
+    return _oq(body)
 
 
 def oq_credit_memo(memo: CreditMemo) -> dict[str, Any]:
@@ -304,5 +374,8 @@ def oq_credit_memo(memo: CreditMemo) -> dict[str, Any]:
     body["memoNumber"] = body.pop("number")
     body["memoDate"] = body.pop("creditMemoDate")
     body["totalAmount"] = body.pop("amount")
-    body["balance"] = memo.unapplied_amount
+    body["balance"] = body.pop("unappliedAmount")
+    body["invoiceId"] = body.pop("referredInvoiceId", None)
+    # Object Query's credit memo row has neither (the caller knows the run it asked about).
+    _drop(body, ("accountNumber", "billRunId"))
     return _oq(body)

@@ -37,8 +37,11 @@ __all__ = [
     "TenantRegistry",
 ]
 
-DEMO_CLIENT_ID = "fake-demo-client"
-DEMO_CLIENT_SECRET = "fake-demo-secret"
+#: The demo tenant's credentials, shaped like Zuora's: a client id is a 36-character UUID, a
+#: client secret 38 letters and digits (the token call's sample in Zuora's spec; the spec caps
+#: secrets at 42). Zuora's own SDK refuses a client id of another length before it calls.
+DEMO_CLIENT_ID = "fa4ede70-c11e-4a7d-9e00-000000000001"
+DEMO_CLIENT_SECRET = "FakeDemoSecretForLoopbackOnly000000001"
 TOKEN_SECONDS = 3599
 SERVER_STATE_FORMAT = "billing-tui/fake-server-state"
 SERVER_STATE_VERSION = 1
