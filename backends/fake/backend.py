@@ -269,8 +269,10 @@ class FakeBackend:
     async def post_bill_run(self, bill_run_id: str, invoice_date: date | None = None) -> BillRun:
         return await self._call(self.engine.post_bill_run, bill_run_id, invoice_date)
 
-    async def cancel_bill_run(self, bill_run_id: str) -> BillRun:
-        return await self._call(self.engine.cancel_bill_run, bill_run_id)
+    async def cancel_bill_run(self, bill_run_id: str, *, cancel_once: bool = True) -> BillRun:
+        """``cancel_once`` (Zuora's default) on a waiting scheduled run cancels this occurrence
+        and schedules the next; ``False`` stops the series."""
+        return await self._call(self.engine.cancel_bill_run, bill_run_id, cancel_once=cancel_once)
 
     async def list_bill_runs(
         self,

@@ -405,6 +405,7 @@ def _complete(core: Core, bill_run: BillRun) -> None:
     for schedule in touched.values():
         schedule.updated_date = now
     bill_run.status = BillRunStatus.COMPLETED
+    bill_run.number_of_accounts = len(job.account_ids)
     bill_run.number_of_invoices = invoices
     bill_run.number_of_credit_memos = memos
     bill_run.updated_date = now

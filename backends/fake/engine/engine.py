@@ -305,6 +305,14 @@ class Engine:
             bill_runs.cancel(self._core, bill_run_id, cancel_once=cancel_once)
         )
 
+    def list_all_documents(self) -> tuple[list[Invoice], list[CreditMemo]]:
+        """Copies of every invoice and credit memo (the fake server's Object Query lists)."""
+        st = self._core.store
+        return (
+            [i.model_copy(deep=True) for i in st.invoices.values()],
+            [m.model_copy(deep=True) for m in st.credit_memos.values()],
+        )
+
     def get_bill_run_progress(self, bill_run_id: str) -> BillRunProgress:
         return billing.progress(self._core, bill_run_id)
 
