@@ -352,7 +352,12 @@ def oq_billing_run(run: BillRun, documents: BillRunDocuments) -> dict[str, Any]:
                 run.number_of_accounts if run.number_of_accounts is not None else len(accounts)
             ),
             "batches": run.batches,
-            "billCycleDay": run.bill_cycle_day,
+            # the spec's row types billCycleDay as AllBillCycleDays | AsRunDay only
+            "billCycleDay": (
+                run.bill_cycle_day
+                if run.bill_cycle_day in ("AllBillCycleDays", "AsRunDay")
+                else None
+            ),
             "scheduledExecutionTime": run.scheduled_execution_time,
             "repeatType": run.schedule.repeat_type.value if run.schedule else None,
             "repeatFrom": run.schedule.repeat_from if run.schedule else None,
