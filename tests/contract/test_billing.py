@@ -3,6 +3,7 @@ account; the accounts and documents lists and a run's progress, on every backend
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -164,7 +165,7 @@ async def test_an_account_run_past_a_paused_schedules_next_run_date_bills_it(
 
 
 def _newest_first(docs: list[BillingDocument]) -> bool:
-    return all(a.document_date >= b.document_date for a, b in zip(docs, docs[1:], strict=False))
+    return all(a.document_date >= b.document_date for a, b in itertools.pairwise(docs))
 
 
 async def test_documents_page_through_newest_first_with_filters(backend: Backend) -> None:
