@@ -8,10 +8,13 @@ Zuora is silent (reference §5, §6, §12):
   for an item with a blank run date and for a credit run;
 * execute with no item runs the earliest Pending item; on a FullyProcessed schedule it is the
   credit run, whose memo (if a credit is due) is recorded on the schedule's last item;
-* an ad hoc run (``create_bill_run``) by account, subscription or for all accounts bills, per
-  schedule that is not Paused, the Pending items whose run date is on or before its target date,
-  one invoice per item; the fake does not model billing charges outside schedules, so a paused
-  schedule is skipped there too; a run by ``InvoiceSchedule`` is exactly an execute;
+* an ad hoc run (``create_bill_run``) by ``InvoiceSchedule`` is exactly an execute; every other
+  run (by account, subscription, batch, bill cycle day or for everyone, ad hoc or scheduled)
+  selects its accounts and items in :mod:`billing`, whose docstring gives those rules (a Paused
+  schedule is billed only by a run whose target date is past its next run date, and by generate
+  by account); one invoice per item;
+* a scheduled run waits (``Pending``, not stepped) until the clock reaches it; cancelling a
+  waiting run cancels that occurrence (and, with ``cancelOnce``, schedules the next);
 * two unfinished runs may not touch the same account (Zuora warns they conflict): the second is
   refused with a category-50 conflict;
 * post is synchronous (``Completed -> Posted``, every Draft document posted); cancel is allowed on
