@@ -107,8 +107,9 @@ Choices where Zuora's documentation is silent or "inferred" (reference ``zuora-a
 23. Accounts have a batch (``Batch1`` by default, as Zuora's), ``Net 30`` payment term and a
     bill-to contact; the demo tenant puts A00000001-4 in Batch1, A00000005-8 in Batch2,
     A00000009-12 in Batch3, and A00000002, A00000006, A00000010 on bill cycle day 15.
-24. Bill run progress: a run processes its accounts all at once when it completes, so accounts
-    processed is 0 before and all after. The documents list (invoices and credit memos) is
+24. Bill run progress: a run of several accounts stays Processing for one stage per account
+    but the last, billing one account per stage, so accounts processed and the documents so
+    far grow while it runs. The documents list (invoices and credit memos) is
     newest date first, invoices before credit memos on a date, then by number; it scans the
     tenant's documents per page.
 """

@@ -224,3 +224,42 @@ def test_weekly_and_monthly_occurrences() -> None:
     assert occurrence_on_or_after(monthly, date(2026, 2, 1)) == date(2026, 2, 28)
     once = BillRunSchedule(repeat_type=RepeatType.NONE, repeat_from=date(2026, 3, 5), run_time=5)
     assert occurrence_on_or_after(once, date(2026, 3, 6)) is None
+
+
+def test_a_run_of_several_accounts_shows_its_progress_account_by_account() -> None:
+    e = Engine(seed="progress", today=TODAY)
+    for n in range(3):
+        account = e.create_account(f"Customer {n}", "USD").account_number
+        order = e.create_subscriptions(
+            account,
+            [
+                SubscriptionSpec(
+                    "Product",
+                    (ChargeSpec("Monthly", Decimal("100.00")),),
+                    term_start=TODAY,
+                    term_months=12,
+                )
+            ],
+            order_date=TODAY,
+        ).order_number
+        e.create_invoice_schedule(
+            CreateInvoiceScheduleRequest(
+                account_key=account,
+                orders=[order],
+                schedule_items=[ScheduleItemInput(percentage=Decimal(100), run_date=TODAY)],
+            )
+        )
+    run = e.create_bill_run(CreateBillRunRequest(batches=[ALL_BATCHES], target_date=TODAY))
+    seen = []
+    while e.step_bill_run(run.id):
+        progress = e.get_bill_run_progress(run.id)
+        seen.append((progress.status, progress.accounts_processed, progress.number_of_invoices))
+    assert seen == [
+        (BillRunStatus.PROCESSING, 0, 0),
+        (BillRunStatus.PROCESSING, 1, 1),
+        (BillRunStatus.PROCESSING, 2, 2),
+        (BillRunStatus.COMPLETED, 3, 3),
+    ]
+    done = e.get_bill_run(run.id)
+    assert (done.number_of_accounts, done.number_of_invoices) == (3, 3)
+    assert e.get_bill_run_progress(run.id).invoice_total == Decimal("3600.00")

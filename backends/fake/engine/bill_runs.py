@@ -354,7 +354,9 @@ def create(
 # --------------------------------------------------------------------------- progression
 
 
-def _complete(core: Core, bill_run: BillRun) -> None:
+def _complete(core: Core, bill_run: BillRun, only_account: str | None = None) -> None:
+    """Bill the run's targets and complete it; ``only_account``: bill that account's
+    targets only and stay Processing (a run of several accounts, one account per step)."""
     st = core.store
     job = st.jobs[bill_run.id]
     exclude = list(bill_run.charge_type_to_exclude)
@@ -363,6 +365,8 @@ def _complete(core: Core, bill_run: BillRun) -> None:
     for schedule_id, item_id in job.targets:
         schedule = st.schedules.get(schedule_id)
         if schedule is None:
+            continue
+        if only_account is not None and schedule.account_id != only_account:
             continue
         touched[schedule.id] = schedule
         if item_id is not None:
@@ -407,6 +411,15 @@ def _complete(core: Core, bill_run: BillRun) -> None:
     now = core.clock.tick()
     for schedule in touched.values():
         schedule.updated_date = now
+    if only_account is not None:
+        job.processed += 1
+        bill_run.updated_date = now
+        return
+    # the documents of every step: earlier steps billed some accounts already
+    docs = st.bill_run_documents.get(bill_run.id, [])
+    invoices = sum(1 for d in docs if d in st.invoices)
+    memos = sum(1 for d in docs if d in st.credit_memos)
+    job.processed = len(job.account_ids)
     bill_run.status = BillRunStatus.COMPLETED
     bill_run.number_of_accounts = len(job.account_ids)
     bill_run.number_of_invoices = invoices
@@ -419,14 +432,20 @@ def _complete(core: Core, bill_run: BillRun) -> None:
 
 
 def step(core: Core, bill_run_id: str) -> bool:
-    """Move one run one stage (Pending -> Processing -> Completed); False if it had finished."""
+    """Move one run one stage (Pending -> Processing -> Completed; a run of several accounts
+    stays Processing for one step per account but the last); False if it had finished."""
     bill_run = core.store.bill_runs[bill_run_id]
     if bill_run.status is BillRunStatus.PENDING:
         bill_run.status = BillRunStatus.PROCESSING
         bill_run.updated_date = core.clock.tick()
         return True
     if bill_run.status is BillRunStatus.PROCESSING:
-        _complete(core, bill_run)
+        job = core.store.jobs[bill_run_id]
+        if job.processed < len(job.account_ids) - 1:
+            # a run of several accounts bills one account per step; the last step completes it
+            _complete(core, bill_run, job.account_ids[job.processed])
+        else:
+            _complete(core, bill_run)
         return True
     return False
 

@@ -35,9 +35,9 @@ Choices where Zuora is silent (written down here, where the code makes them):
   included, since that is what it is for) and finishes at once. Zuora creates no bill run for
   it; the fake records a Completed one named ``Generate billing documents: A…`` so that its
   documents say where they came from.
-* **Progress.** A run processes its accounts all at once when it completes: accounts processed
-  is 0 before and every selected account after; the counts and totals are those of the
-  documents produced so far.
+* **Progress.** A run of several accounts bills one account per stage while Processing (the
+  last one completes it): accounts processed counts them; the counts and totals are those of
+  the documents produced so far.
 """
 
 from __future__ import annotations
@@ -682,7 +682,7 @@ def progress(core: Core, bill_run_id: str) -> BillRunProgress:
         bill_run_id=run.id,
         status=run.status,
         number_of_accounts=len(per),
-        accounts_processed=len(per) if done and run.id not in st.waiting_runs else 0,
+        accounts_processed=len(per) if done and run.id not in st.waiting_runs else job.processed,
         number_of_invoices=invoices,
         number_of_credit_memos=memos,
         invoice_total=invoice_total,

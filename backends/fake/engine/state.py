@@ -100,6 +100,7 @@ def export_state(core: Core) -> dict[str, Any]:
                 "billRun": run.to_wire(),
                 "targets": [[sid, iid] for sid, iid in st.jobs[run.id].targets],
                 "accountIds": list(st.jobs[run.id].account_ids),
+                "processed": st.jobs[run.id].processed,
                 **(
                     {
                         "waiting": True,
@@ -192,6 +193,7 @@ def _rebuild(data: dict[str, Any]) -> Core:
             targets=[(str(t[0]), None if t[1] is None else str(t[1])) for t in entry["targets"]],
             account_ids=[str(x) for x in entry["accountIds"]],
             waiting=bool(entry.get("waiting", False)),
+            processed=int(entry.get("processed", 0)),
         )
         st.add_bill_run(run, job)
         if job.waiting and run.id in st.waiting_runs:

@@ -66,6 +66,8 @@ class BillRunJob:
     account_ids: list[str]
     #: a scheduled run waiting for its time (selects its accounts when it starts)
     waiting: bool = False
+    #: accounts billed so far (``account_ids`` in order, one per step while Processing)
+    processed: int = 0
 
 
 @dataclass
