@@ -17,14 +17,20 @@ from typing import Protocol, Self, runtime_checkable
 from backends.models import (
     Account,
     BackendInfo,
+    BillingDocument,
     BillRun,
     BillRunDocuments,
+    BillRunProgress,
     BillRunStatus,
     ClockAdvance,
     CreateBillRunRequest,
     CreateInvoiceScheduleRequest,
     CreditMemo,
+    DocumentStatus,
+    DocumentType,
     FaultRuleSpec,
+    GenerateBillingDocumentsRequest,
+    GeneratedDocuments,
     Invoice,
     InvoiceItem,
     InvoiceSchedule,
@@ -58,6 +64,21 @@ class Backend(Protocol):
     async def get_order(self, order_number: str) -> Order: ...
 
     async def get_account(self, key: str) -> Account: ...
+
+    async def list_accounts(
+        self, *, search: str | None = None, page_size: int = 50, cursor: str | None = None
+    ) -> Page[Account]:
+        """Accounts by ascending account number. ``search``: the start of an account number
+        (``A0000001``) or of the account's name, ignoring case on the fake; Zuora's Object
+        Query compares name starts as written."""
+        ...
+
+    async def generate_billing_documents(
+        self, account_key: str, request: GenerateBillingDocumentsRequest
+    ) -> GeneratedDocuments:
+        """Bill one account now, up to ``target_date`` (synchronous, no bill run): Zuora's way
+        to bill an account whose invoice schedule is paused."""
+        ...
 
     # invoice schedules
     async def list_invoice_schedules(
@@ -137,6 +158,27 @@ class Backend(Protocol):
 
     async def delete_bill_run(self, bill_run_id: str) -> None:
         """Only a Canceled or Error bill run; its draft documents go with it."""
+        ...
+
+    async def get_bill_run_progress(self, bill_run_id: str) -> BillRunProgress:
+        """Accounts processed of those selected, the invoices and credit memos so far with their
+        totals, and the accounts billed (each with its own counts and totals)."""
+        ...
+
+    # documents across the tenant
+    async def list_documents(
+        self,
+        *,
+        document_type: DocumentType | None = None,
+        status: DocumentStatus | None = None,
+        account_id: str | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        page_size: int = 50,
+        cursor: str | None = None,
+    ) -> Page[BillingDocument]:
+        """Invoices and credit memos, newest document date first (invoices before credit memos
+        on one date, then by number). ``date_from``/``date_to`` are inclusive."""
         ...
 
     # documents

@@ -21,22 +21,32 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 __all__ = [
+    "ALL_BATCHES",
+    "ALL_BILL_CYCLE_DAYS",
     "Account",
     "BackendInfo",
     "BillRun",
+    "BillRunAccount",
     "BillRunDocuments",
     "BillRunFilter",
     "BillRunFilterType",
+    "BillRunProgress",
+    "BillRunSchedule",
     "BillRunStatus",
+    "BillingDocument",
     "ChargeType",
     "ClockAdvance",
+    "Contact",
     "CreateBillRunRequest",
     "CreateInvoiceScheduleRequest",
     "CreditMemo",
     "DocumentStatus",
+    "DocumentType",
     "ExecutedItem",
     "FaultEffect",
     "FaultRuleSpec",
+    "GenerateBillingDocumentsRequest",
+    "GeneratedDocuments",
     "Invoice",
     "InvoiceItem",
     "InvoiceSchedule",
@@ -50,6 +60,7 @@ __all__ = [
     "PostResult",
     "RatePlan",
     "RatePlanCharge",
+    "RepeatType",
     "ScheduleItem",
     "ScheduleItemInput",
     "ScheduleItemStatus",
@@ -59,6 +70,7 @@ __all__ = [
     "Timestamp",
     "TriggerDate",
     "UpdateInvoiceScheduleRequest",
+    "Weekday",
     "ZuoraModel",
 ]
 
@@ -170,6 +182,30 @@ class ChargeType(StrEnum):
     USAGE = "Usage"
 
 
+class RepeatType(StrEnum):
+    """How a scheduled bill run repeats (``schedule.repeatType``)."""
+
+    NONE = "None"
+    DAILY = "Daily"
+    WEEKLY = "Weekly"
+    MONTHLY = "Monthly"
+
+
+class Weekday(StrEnum):
+    MON = "Mon"
+    TUE = "Tue"
+    WED = "Wed"
+    THU = "Thu"
+    FRI = "Fri"
+    SAT = "Sat"
+    SUN = "Sun"
+
+
+class DocumentType(StrEnum):
+    INVOICE = "Invoice"
+    CREDIT_MEMO = "CreditMemo"
+
+
 class BillRunFilterType(StrEnum):
     ACCOUNT = "Account"
     SUBSCRIPTION = "Subscription"
@@ -199,6 +235,19 @@ class Page(BaseModel, Generic[T]):
 # --------------------------------------------------------------------------- accounts
 
 
+class Contact(ZuoraModel):
+    """A contact of an account (Object Query ``expand[]=billto``): only what the console shows."""
+
+    id: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    work_email: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
 class Account(ZuoraModel):
     id: str
     account_number: str
@@ -207,6 +256,13 @@ class Account(ZuoraModel):
     status: str = "Active"
     bill_cycle_day: int = 1
     balance: Decimal = Decimal("0")
+    #: ``Batch1`` ... ``Batch50``: the group a batch bill run selects the account by
+    batch: str | None = None
+    #: e.g. ``Net 30``
+    payment_term: str | None = None
+    bill_to_id: str | None = None
+    #: the bill-to contact (Object Query ``billTo``; filled where the backend read it)
+    bill_to: Contact | None = None
 
 
 # --------------------------------------------------------------------------- subscriptions
@@ -397,6 +453,22 @@ class BillRunFilter(ZuoraModel):
     invoice_schedule_item_id: str | None = None
 
 
+class BillRunSchedule(ZuoraModel):
+    """``schedule`` of a scheduled bill run, as ``POST /v1/bill-runs`` takes it.
+
+    ``runTime`` is the hour (0-23, tenant time zone); ``weeklyOnDay`` for Weekly runs;
+    ``monthlyOnEndOfMonth`` true runs a Monthly run on the last day of the month, otherwise on
+    ``repeatFrom``'s day of the month.
+    """
+
+    repeat_type: RepeatType
+    repeat_from: date
+    repeat_to: date | None = None
+    run_time: int = Field(ge=0, le=23)
+    weekly_on_day: list[Weekday] | None = None
+    monthly_on_end_of_month: bool | None = None
+
+
 class BillRun(ZuoraModel):
     id: str
     bill_run_number: str
@@ -412,13 +484,24 @@ class BillRun(ZuoraModel):
     batches: list[str] | None = None
     charge_type_to_exclude: list[ChargeType] = Field(default_factory=list)
     bill_run_filters: list[BillRunFilter] = Field(default_factory=list)
+    schedule: BillRunSchedule | None = None
+    #: when a scheduled run executes next (tenant wall time)
+    scheduled_execution_time: Timestamp | None = None
+    #: scheduled runs: target and invoice date as days after the run date
+    target_date_offset: int | None = None
+    invoice_date_offset: int | None = None
     created_by_id: str | None = None
     created_date: Timestamp | None = None
     updated_by_id: str | None = None
     updated_date: Timestamp | None = None
     # Object Query extras (absent from the v1 object)
+    number_of_accounts: int | None = None
     number_of_invoices: int | None = None
     number_of_credit_memos: int | None = None
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.schedule is not None
 
     @property
     def is_finished(self) -> bool:
@@ -430,16 +513,50 @@ class BillRun(ZuoraModel):
         }
 
 
+#: Every batch (``batches: ["AllBatches"]``) and every bill cycle day (``billCycleDay``).
+ALL_BATCHES = "AllBatches"
+ALL_BILL_CYCLE_DAYS = "AllBillCycleDays"
+
+
 class CreateBillRunRequest(ZuoraModel):
+    """``POST /v1/bill-runs``. Who: ``bill_run_filters`` (one Account filter per account, or
+    Subscription filters) xor ``batches`` (``Batch1``...``Batch50`` or ``AllBatches``) with an
+    optional ``bill_cycle_day`` (``1``-``31`` or ``AllBillCycleDays``); neither = all accounts.
+    When: ad hoc (``target_date`` required) or ``schedule`` (then the dates may be given as
+    ``target_date_offset``/``invoice_date_offset`` days after each run's date)."""
+
     name: str | None = None
-    target_date: date
+    target_date: date | None = None
     invoice_date: date | None = None
     bill_run_filters: list[BillRunFilter] = Field(default_factory=list)
+    batches: list[str] | None = None
+    bill_cycle_day: str | None = None
     charge_type_to_exclude: list[ChargeType] = Field(default_factory=list)
     auto_post: bool = False
     auto_email: bool = False
     auto_renewal: bool = False
     no_email_for_zero_amount_invoice: bool = False
+    schedule: BillRunSchedule | None = None
+    target_date_offset: int | None = None
+    invoice_date_offset: int | None = None
+
+
+class GenerateBillingDocumentsRequest(ZuoraModel):
+    """``POST /v1/accounts/{key}/billing-documents/generate``: bill one account now, whatever
+    its invoice schedules' state (Zuora's way to bill a paused schedule)."""
+
+    effective_date: date | None = None
+    target_date: date
+    auto_post: bool = False
+    subscription_ids: list[str] | None = None
+    charge_type_to_exclude: list[ChargeType] = Field(default_factory=list)
+
+
+class GeneratedDocuments(ZuoraModel):
+    """What generate by account produced: the ids Zuora answers with (numbers derived)."""
+
+    invoice_ids: list[str] = Field(default_factory=list)
+    credit_memo_ids: list[str] = Field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- documents
@@ -531,6 +648,49 @@ class PostResult(ZuoraModel):
     message: str | None = None
 
 
+class BillingDocument(ZuoraModel):
+    """One row of the tenant-wide documents list: an invoice or a credit memo."""
+
+    document_type: DocumentType
+    id: str
+    number: str
+    account_id: str
+    account_number: str | None = None
+    status: DocumentStatus
+    document_date: date
+    currency: str
+    amount: Decimal
+    balance: Decimal
+    bill_run_id: str | None = None
+    source_id: str | None = None
+
+
+class BillRunAccount(ZuoraModel):
+    """An account a bill run billed, with what it produced for it."""
+
+    account_id: str
+    account_number: str | None = None
+    account_name: str | None = None
+    number_of_invoices: int = 0
+    number_of_credit_memos: int = 0
+    invoice_total: Decimal = Decimal("0")
+    credit_memo_total: Decimal = Decimal("0")
+
+
+class BillRunProgress(ZuoraModel):
+    """How far a bill run got: accounts processed of those selected, documents so far."""
+
+    bill_run_id: str
+    status: BillRunStatus
+    number_of_accounts: int
+    accounts_processed: int
+    number_of_invoices: int
+    number_of_credit_memos: int
+    invoice_total: Decimal
+    credit_memo_total: Decimal
+    accounts: list[BillRunAccount] = Field(default_factory=list)
+
+
 class BillRunDocuments(ZuoraModel):
     """The invoices and credit memos a bill run produced (cancelled ones included)."""
 
@@ -557,6 +717,8 @@ class ClockAdvance(ZuoraModel):
     from_date: date
     to_date: date
     executed: list[ExecutedItem] = Field(default_factory=list)
+    #: scheduled bill runs that started on the way (each its own bill run)
+    started_bill_runs: list[BillRun] = Field(default_factory=list)
 
 
 class BackendInfo(ZuoraModel):

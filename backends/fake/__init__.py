@@ -49,8 +49,11 @@ Choices where Zuora's documentation is silent or "inferred" (reference ``zuora-a
    (category 50) rather than Zuora's undefined "conflicts and errors" (§11).
 10. The Zuora Scheduler runs only when the clock moves: for the current day and each later day on
     which something falls due; it skips Paused schedules and items with a blank run date, and
-    never creates credit runs on its own. Ad hoc bill runs by account skip Paused schedules too
-    (the fake does not model billing charges outside schedules).
+    never creates credit runs on its own. It also starts scheduled bill runs: a scheduled run
+    fires when the clock reaches its day (whatever its ``runTime``), bills with target date =
+    day + ``targetDateOffset`` and invoice date = day + ``invoiceDateOffset`` (0 by default),
+    and leaves a new waiting run for the next occurrence (Daily, Weekly on ``weeklyOnDay``,
+    Monthly on ``repeatFrom``'s day or the end of month, until ``repeatTo``).
 11. Error codes: 6-digit resource part of our own choice + Zuora's category; posting a non-Draft
     invoice uses Zuora's real ``59210020`` (a ValidationError, category 20). Request ids are
     UUID-shaped and come from their own seeded stream, so a refused call does not shift the ids
@@ -90,6 +93,25 @@ Choices where Zuora's documentation is silent or "inferred" (reference ``zuora-a
     the schedule holds it by charge type as unbilled until a run that does not exclude that
     type bills it on an invoice of its own (execute with no item, or an account / subscription
     run), recorded on the last item. Usage is worth nothing to a schedule either way.
+21. Who a bill run bills (``engine/billing.py``): ``billRunFilters`` xor ``batches``
+    (``Batch1``...``Batch50`` or ``AllBatches``); ``billCycleDay`` (``1``-``31`` or
+    ``AllBillCycleDays``) only with ``batches``; neither: every account. Only invoice schedules
+    are billed (the fake models no charges outside them): per selected account, the Pending
+    items whose run date is on or before the target date. A Paused schedule is billed only
+    when the target date is after its next run date (Zuora's documented way to bill a paused
+    schedule) or by generate by account; the scheduler and execute never bill it. An account
+    an unfinished run holds refuses the second run (category 50).
+22. Generate billing documents by account bills that account at once (paused schedules
+    included) and is recorded as a Completed bill run named ``Generate billing documents:
+    A…`` (Zuora creates none) so its documents name their source.
+23. Accounts have a batch (``Batch1`` by default, as Zuora's), ``Net 30`` payment term and a
+    bill-to contact; the demo tenant puts A00000001-4 in Batch1, A00000005-8 in Batch2,
+    A00000009-12 in Batch3, and A00000002, A00000006, A00000010 on bill cycle day 15.
+24. Bill run progress: a run of several accounts stays Processing for one stage per account
+    but the last, billing one account per stage, so accounts processed and the documents so
+    far grow while it runs. The documents list (invoices and credit memos) is
+    newest date first, invoices before credit memos on a date, then by number; it scans the
+    tenant's documents per page.
 """
 
 from backends.fake.backend import FakeBackend

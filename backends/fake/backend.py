@@ -24,14 +24,20 @@ from backends.fake.progression import RealtimeDriver
 from backends.models import (
     Account,
     BackendInfo,
+    BillingDocument,
     BillRun,
     BillRunDocuments,
+    BillRunProgress,
     BillRunStatus,
     ClockAdvance,
     CreateBillRunRequest,
     CreateInvoiceScheduleRequest,
     CreditMemo,
+    DocumentStatus,
+    DocumentType,
     FaultRuleSpec,
+    GenerateBillingDocumentsRequest,
+    GeneratedDocuments,
     Invoice,
     InvoiceItem,
     InvoiceSchedule,
@@ -168,6 +174,18 @@ class FakeBackend:
     async def get_account(self, key: str) -> Account:
         return await self._call(self.engine.get_account, key)
 
+    async def list_accounts(
+        self, *, search: str | None = None, page_size: int = 50, cursor: str | None = None
+    ) -> Page[Account]:
+        return await self._call(
+            self.engine.list_accounts_page, search=search, page_size=page_size, cursor=cursor
+        )
+
+    async def generate_billing_documents(
+        self, account_key: str, request: GenerateBillingDocumentsRequest
+    ) -> GeneratedDocuments:
+        return await self._call(self.engine.generate_billing_documents, account_key, request)
+
     # ----------------------------------------------------------------- invoice schedules
 
     async def list_invoice_schedules(
@@ -251,8 +269,10 @@ class FakeBackend:
     async def post_bill_run(self, bill_run_id: str, invoice_date: date | None = None) -> BillRun:
         return await self._call(self.engine.post_bill_run, bill_run_id, invoice_date)
 
-    async def cancel_bill_run(self, bill_run_id: str) -> BillRun:
-        return await self._call(self.engine.cancel_bill_run, bill_run_id)
+    async def cancel_bill_run(self, bill_run_id: str, *, cancel_once: bool = True) -> BillRun:
+        """``cancel_once`` (Zuora's default) on a waiting scheduled run cancels this occurrence
+        and schedules the next; ``False`` stops the series."""
+        return await self._call(self.engine.cancel_bill_run, bill_run_id, cancel_once=cancel_once)
 
     async def list_bill_runs(
         self,
@@ -275,6 +295,31 @@ class FakeBackend:
 
     async def delete_bill_run(self, bill_run_id: str) -> None:
         await self._call(self.engine.delete_bill_run, bill_run_id)
+
+    async def get_bill_run_progress(self, bill_run_id: str) -> BillRunProgress:
+        return await self._call(self.engine.get_bill_run_progress, bill_run_id)
+
+    async def list_documents(
+        self,
+        *,
+        document_type: DocumentType | None = None,
+        status: DocumentStatus | None = None,
+        account_id: str | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        page_size: int = 50,
+        cursor: str | None = None,
+    ) -> Page[BillingDocument]:
+        return await self._call(
+            self.engine.list_documents,
+            document_type=document_type,
+            status=status,
+            account_id=account_id,
+            date_from=date_from,
+            date_to=date_to,
+            page_size=page_size,
+            cursor=cursor,
+        )
 
     # ----------------------------------------------------------------- documents
 

@@ -65,6 +65,10 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "get_credit_memo": ("GET", "GET_CreditMemo"),
     "post_credit_memo": ("PUT", "PUT_PostCreditMemo"),
     "unpost_credit_memo": ("PUT", "PUT_UnpostCreditMemo"),
+    "list_accounts_page": ("GET", "queryAccounts"),
+    "generate_billing_documents": ("POST", "POST_GenerateBillingDocuments"),
+    "get_bill_run_progress": ("GET", "queryBillingRunByKey"),
+    "list_documents": ("GET", "queryInvoices"),
 }
 
 

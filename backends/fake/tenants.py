@@ -44,6 +44,24 @@ _ACCOUNTS: list[tuple[str, str]] = [
     ("Nakatomi Trading", "EUR"),  # A00000012
 ]
 
+#: Batches: A00000001-4 in Batch1, A00000005-8 in Batch2, A00000009-12 in Batch3. Bill cycle
+#: days: most accounts bill on the 1st; A00000002, A00000006 and A00000010 on the 15th.
+_BILL_CYCLE_DAYS = [1, 15, 1, 1, 1, 15, 1, 1, 1, 15, 1, 1]
+_BILL_TO: list[tuple[str, str]] = [
+    ("Wile", "Coyote"),
+    ("Hank", "Scorpio"),
+    ("Bill", "Lumbergh"),
+    ("Alice", "Marcus"),
+    ("Lucius", "Fox"),
+    ("Sol", "Roth"),
+    ("Pepper", "Potts"),
+    ("Eldon", "Tyrell"),
+    ("Miles", "Dyson"),
+    ("Gavin", "Belson"),
+    ("Art", "Vandelay"),
+    ("Joseph", "Takagi"),
+]
+
 
 def empty(seed: str = DEMO_SEED, today: date = DEMO_TODAY) -> Engine:
     """A tenant with nothing in it."""
@@ -56,7 +74,16 @@ _ItemSpec = tuple[Decimal | None, Decimal | None, date | None]  # amount, percen
 class _Builder:
     def __init__(self, engine: Engine) -> None:
         self.e = engine
-        self.accounts = [engine.create_account(name, cur).account_number for name, cur in _ACCOUNTS]
+        self.accounts = [
+            engine.create_account(
+                name,
+                cur,
+                bill_cycle_day=_BILL_CYCLE_DAYS[n],
+                batch=f"Batch{n // 4 + 1}",
+                bill_to=_BILL_TO[n],
+            ).account_number
+            for n, (name, cur) in enumerate(_ACCOUNTS)
+        ]
 
     def order(
         self,

@@ -117,6 +117,7 @@ from backends.models import (
 )
 from backends.profile import BackendProfile
 from backends.rest import convert
+from backends.rest.billing import BillingCalls
 from backends.rest.boundary import guarded
 from backends.rest.envelope import (
     BulkOutcome,
@@ -289,8 +290,9 @@ def _wire(model: ZuoraModel) -> dict[str, Any]:
 
 
 @guarded
-class RestBackend:
-    """The ``Backend`` contract over Zuora's REST API. See the module docstring."""
+class RestBackend(BillingCalls):
+    """The ``Backend`` contract over Zuora's REST API. See the module docstring (and
+    :mod:`backends.rest.billing` for accounts, documents, progress and generate)."""
 
     def __init__(
         self,

@@ -53,9 +53,15 @@ def _guard(name: str, method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitabl
 
 
 def guarded(cls: C) -> C:
-    """Wrap every public coroutine method of ``cls`` (see the module docstring)."""
-    for name, member in list(vars(cls).items()):
-        if name.startswith("_") or not inspect.iscoroutinefunction(member):
-            continue
-        setattr(cls, name, _guard(name, member))
+    """Wrap every public coroutine method of ``cls``, its mix-ins' included (see the module
+    docstring)."""
+    seen: set[str] = set()
+    for klass in cls.__mro__[:-1]:
+        for name, member in list(vars(klass).items()):
+            if name in seen:
+                continue
+            seen.add(name)
+            if name.startswith("_") or not inspect.iscoroutinefunction(member):
+                continue
+            setattr(cls, name, _guard(name, member))
     return cls

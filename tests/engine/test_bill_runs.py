@@ -158,9 +158,10 @@ def test_ad_hoc_bill_run_by_account_bills_due_items_and_skips_paused(blank: Engi
     s2 = new_schedule(blank, second, [("1200.00", date(2026, 3, 1))])
     blank.pause_invoice_schedule(s2.number)
     account = blank.get_account("A00000001")
+    # a target date on the paused schedule's next run date (not past it) skips that schedule
     run = blank.create_bill_run(
         CreateBillRunRequest(
-            target_date=date(2026, 3, 31),
+            target_date=date(2026, 3, 1),
             bill_run_filters=[
                 BillRunFilter(filter_type=BillRunFilterType.ACCOUNT, account_id=account.id)
             ],
@@ -173,6 +174,26 @@ def test_ad_hoc_bill_run_by_account_bills_due_items_and_skips_paused(blank: Engi
     assert (
         blank.get_invoice_schedule(s2.number).schedule_items[0].status is ScheduleItemStatus.PENDING
     )
+
+
+def test_a_target_date_past_a_paused_schedules_next_run_date_bills_it(blank: Engine) -> None:
+    order = new_order(blank)
+    schedule = new_schedule(blank, order, [("1200.00", date(2026, 3, 1))])
+    blank.pause_invoice_schedule(schedule.number)
+    account = blank.get_account("A00000001")
+    run = blank.create_bill_run(
+        CreateBillRunRequest(
+            target_date=date(2026, 3, 2),
+            bill_run_filters=[
+                BillRunFilter(filter_type=BillRunFilterType.ACCOUNT, account_id=account.id)
+            ],
+        )
+    )
+    blank.run_pending()
+    assert blank.get_bill_run(run.id).number_of_invoices == 1
+    after = blank.get_invoice_schedule(schedule.number)
+    assert after.status is InvoiceScheduleStatus.PAUSED  # still paused; its item is billed
+    assert after.schedule_items[0].status is ScheduleItemStatus.PROCESSED
 
 
 def test_ad_hoc_bill_run_conflicts_with_a_running_one(engine: Engine) -> None:

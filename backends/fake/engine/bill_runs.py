@@ -8,10 +8,13 @@ Zuora is silent (reference §5, §6, §12):
   for an item with a blank run date and for a credit run;
 * execute with no item runs the earliest Pending item; on a FullyProcessed schedule it is the
   credit run, whose memo (if a credit is due) is recorded on the schedule's last item;
-* an ad hoc run (``create_bill_run``) by account, subscription or for all accounts bills, per
-  schedule that is not Paused, the Pending items whose run date is on or before its target date,
-  one invoice per item; the fake does not model billing charges outside schedules, so a paused
-  schedule is skipped there too; a run by ``InvoiceSchedule`` is exactly an execute;
+* an ad hoc run (``create_bill_run``) by ``InvoiceSchedule`` is exactly an execute; every other
+  run (by account, subscription, batch, bill cycle day or for everyone, ad hoc or scheduled)
+  selects its accounts and items in :mod:`billing`, whose docstring gives those rules (a Paused
+  schedule is billed only by a run whose target date is past its next run date, and by generate
+  by account); one invoice per item;
+* a scheduled run waits (``Pending``, not stepped) until the clock reaches it; cancelling a
+  waiting run cancels that occurrence (and, with ``cancelOnce``, schedules the next);
 * two unfinished runs may not touch the same account (Zuora warns they conflict): the second is
   refused with a category-50 conflict;
 * post is synchronous (``Completed -> Posted``, every Draft document posted); cancel is allowed on
@@ -30,7 +33,7 @@ from backends import jsoncodec
 from backends.fake.engine import documents, schedules, views
 from backends.fake.engine.core import Core
 from backends.fake.engine.ids import NUMBER_FORMATS
-from backends.fake.engine.refusals import ACCOUNT, BILL_RUN, GENERIC, SCHEDULE, SUBSCRIPTION
+from backends.fake.engine.refusals import ACCOUNT, BILL_RUN, GENERIC, SCHEDULE
 from backends.fake.engine.store import BillRunJob, IdempotencyEntry
 from backends.models import (
     BillRun,
@@ -92,7 +95,7 @@ def busy_run(core: Core, account_id: str) -> BillRun | None:
     return None
 
 
-def _refuse_if_busy(core: Core, account_ids: list[str]) -> None:
+def refuse_if_busy(core: Core, account_ids: list[str]) -> None:
     st = core.store
     for account_id in account_ids:
         run = busy_run(core, account_id)
@@ -142,12 +145,12 @@ def remember(
 # --------------------------------------------------------------------------- creating runs
 
 
-def _new_run(
+def new_run(
     core: Core,
     *,
     name: str | None,
-    target_date: date,
-    invoice_date: date,
+    target_date: date | None,
+    invoice_date: date | None,
     filters: list[BillRunFilter],
     exclude: list[ChargeType],
     targets: list[tuple[InvoiceSchedule, ScheduleItem | None]],
@@ -156,7 +159,9 @@ def _new_run(
     auto_email: bool = False,
     auto_renewal: bool = False,
     no_email_for_zero: bool = False,
+    waiting: bool = False,
 ) -> BillRun:
+    """A new Pending run; ``waiting``: a scheduled run that starts when the clock reaches it."""
     st = core.store
     now = core.clock.tick()
     bill_run = BillRun(
@@ -180,8 +185,19 @@ def _new_run(
     job = BillRunJob(
         targets=[(s.id, i.id if i is not None else None) for s, i in targets],
         account_ids=list(account_ids),
+        waiting=waiting,
     )
     st.add_bill_run(bill_run, job)
+    mark_executing(core, bill_run, targets)
+    return bill_run
+
+
+def mark_executing(
+    core: Core, bill_run: BillRun, targets: list[tuple[InvoiceSchedule, ScheduleItem | None]]
+) -> None:
+    """The run's items turn Executing and their schedules reprice."""
+    st = core.store
+    now = core.clock.now
     touched: dict[str, InvoiceSchedule] = {}
     for schedule, item in targets:
         if item is not None:
@@ -192,7 +208,6 @@ def _new_run(
         touched[schedule.id] = schedule
     for schedule in touched.values():
         schedules.reprice(core, schedule)
-    return bill_run
 
 
 def _execute_target(
@@ -259,9 +274,9 @@ def execute(
         return resolve(core, replayed)
     schedule = schedules.resolve(core, key)
     item = _execute_target(core, schedule, item_id)
-    _refuse_if_busy(core, [schedule.account_id])
+    refuse_if_busy(core, [schedule.account_id])
     run_date = (item.run_date if item is not None else None) or core.clock.today
-    bill_run = _new_run(
+    bill_run = new_run(
         core,
         name=name,
         target_date=run_date,
@@ -284,30 +299,18 @@ def execute(
     return bill_run
 
 
-def _billable_deferred(deferred: dict[str, Decimal], exclude: list[ChargeType]) -> bool:
+def billable_deferred(deferred: dict[str, Decimal], exclude: list[ChargeType]) -> bool:
     return any(v > 0 and ChargeType(k) not in exclude for k, v in deferred.items())
-
-
-def _due_items(schedule: InvoiceSchedule, target_date: date) -> list[ScheduleItem]:
-    items: list[ScheduleItem] = []
-    for item in schedule.schedule_items:
-        if item.status is not ScheduleItemStatus.PENDING:
-            continue
-        if item.run_date is None or item.run_date > target_date:
-            break
-        items.append(item)
-    return items
 
 
 def create(
     core: Core, request: CreateBillRunRequest, *, idempotency_key: str | None = None
 ) -> BillRun:
-    st = core.store
     fingerprint = request.to_wire()
     replayed = replay(core, "create_bill_run", idempotency_key, fingerprint)
     if replayed is not None:
         return resolve(core, replayed)
-    if len(request.charge_type_to_exclude) > 2:
+    if len(set(request.charge_type_to_exclude)) > 2:
         raise core.refuse.invalid(BILL_RUN, "Exclude at most two charge types")
     filters = request.bill_run_filters
     schedule_filters = [f for f in filters if f.filter_type is BillRunFilterType.INVOICE_SCHEDULE]
@@ -319,10 +322,12 @@ def create(
         flt = schedule_filters[0]
         if not flt.invoice_schedule_id:
             raise core.refuse.missing(BILL_RUN, "Give the invoiceScheduleId of the filter")
+        if request.target_date is None:
+            raise core.refuse.missing(BILL_RUN, "Give the targetDate of an ad hoc bill run")
         schedule = schedules.resolve(core, flt.invoice_schedule_id)
         item = _execute_target(core, schedule, flt.invoice_schedule_item_id)
-        _refuse_if_busy(core, [schedule.account_id])
-        bill_run = _new_run(
+        refuse_if_busy(core, [schedule.account_id])
+        bill_run = new_run(
             core,
             name=request.name,
             target_date=request.target_date,
@@ -339,70 +344,9 @@ def create(
         remember(core, "create_bill_run", idempotency_key, fingerprint, "bill_run", bill_run.id)
         return bill_run
 
-    candidates: list[InvoiceSchedule] = []
-    if not filters:
-        candidates = [st.schedules[sid] for sid in st.schedule_ids]
-    for flt in filters:
-        if flt.filter_type is BillRunFilterType.ACCOUNT:
-            if not flt.account_id:
-                raise core.refuse.missing(BILL_RUN, "Give the accountId of the Account filter")
-            account = st.account(flt.account_id)
-            if account is None:
-                raise core.refuse.not_found(ACCOUNT, f"No account {flt.account_id}")
-            candidates.extend(
-                st.schedules[sid] for sid in st.schedules_by_account.get(account.id, [])
-            )
-        elif flt.filter_type is BillRunFilterType.SUBSCRIPTION:
-            if not flt.subscription_id:
-                raise core.refuse.missing(
-                    BILL_RUN, "Give the subscriptionId of the Subscription filter"
-                )
-            subscription = st.subscription(flt.subscription_id)
-            if subscription is None:
-                raise core.refuse.not_found(SUBSCRIPTION, f"No subscription {flt.subscription_id}")
-            for plan in subscription.rate_plans:
-                for charge in plan.rate_plan_charges:
-                    sid = charge.invoice_schedule_id
-                    if sid in st.schedules:
-                        candidates.append(st.schedules[sid])
-        else:
-            raise core.refuse.invalid(
-                BILL_RUN, f"The fake does not run bill runs filtered by {flt.filter_type}"
-            )
-    seen: set[str] = set()
-    targets: list[tuple[InvoiceSchedule, ScheduleItem | None]] = []
-    accounts: list[str] = []
-    for schedule in sorted(candidates, key=lambda s: s.number):
-        if schedule.id in seen or st.schedule_extra[schedule.id].paused:
-            continue
-        seen.add(schedule.id)
-        due: list[ScheduleItem | None] = list(_due_items(schedule, request.target_date))
-        if (
-            not due
-            and schedules.first_pending(schedule) is None
-            and _billable_deferred(
-                st.schedule_extra[schedule.id].deferred, request.charge_type_to_exclude
-            )
-        ):
-            due = [None]  # the charges an earlier run excluded
-        targets.extend((schedule, item) for item in due)
-        if due and schedule.account_id not in accounts:
-            accounts.append(schedule.account_id)
-    _refuse_if_busy(core, accounts)
-    bill_run = _new_run(
-        core,
-        name=request.name,
-        target_date=request.target_date,
-        invoice_date=request.invoice_date or core.clock.today,
-        filters=filters,
-        exclude=request.charge_type_to_exclude,
-        targets=targets,
-        account_ids=accounts,
-        auto_post=request.auto_post,
-        auto_email=request.auto_email,
-        auto_renewal=request.auto_renewal,
-        no_email_for_zero=request.no_email_for_zero_amount_invoice,
-    )
+    from backends.fake.engine import billing  # selection lives there; it builds on this module
+
+    bill_run = billing.create(core, request)
     remember(core, "create_bill_run", idempotency_key, fingerprint, "bill_run", bill_run.id)
     return bill_run
 
@@ -410,7 +354,9 @@ def create(
 # --------------------------------------------------------------------------- progression
 
 
-def _complete(core: Core, bill_run: BillRun) -> None:
+def _complete(core: Core, bill_run: BillRun, only_account: str | None = None) -> None:
+    """Bill the run's targets and complete it; ``only_account``: bill that account's
+    targets only and stay Processing (a run of several accounts, one account per step)."""
     st = core.store
     job = st.jobs[bill_run.id]
     exclude = list(bill_run.charge_type_to_exclude)
@@ -419,6 +365,8 @@ def _complete(core: Core, bill_run: BillRun) -> None:
     for schedule_id, item_id in job.targets:
         schedule = st.schedules.get(schedule_id)
         if schedule is None:
+            continue
+        if only_account is not None and schedule.account_id != only_account:
             continue
         touched[schedule.id] = schedule
         if item_id is not None:
@@ -463,7 +411,17 @@ def _complete(core: Core, bill_run: BillRun) -> None:
     now = core.clock.tick()
     for schedule in touched.values():
         schedule.updated_date = now
+    if only_account is not None:
+        job.processed += 1
+        bill_run.updated_date = now
+        return
+    # the documents of every step: earlier steps billed some accounts already
+    docs = st.bill_run_documents.get(bill_run.id, [])
+    invoices = sum(1 for d in docs if d in st.invoices)
+    memos = sum(1 for d in docs if d in st.credit_memos)
+    job.processed = len(job.account_ids)
     bill_run.status = BillRunStatus.COMPLETED
+    bill_run.number_of_accounts = len(job.account_ids)
     bill_run.number_of_invoices = invoices
     bill_run.number_of_credit_memos = memos
     bill_run.updated_date = now
@@ -474,14 +432,20 @@ def _complete(core: Core, bill_run: BillRun) -> None:
 
 
 def step(core: Core, bill_run_id: str) -> bool:
-    """Move one run one stage (Pending -> Processing -> Completed); False if it had finished."""
+    """Move one run one stage (Pending -> Processing -> Completed; a run of several accounts
+    stays Processing for one step per account but the last); False if it had finished."""
     bill_run = core.store.bill_runs[bill_run_id]
     if bill_run.status is BillRunStatus.PENDING:
         bill_run.status = BillRunStatus.PROCESSING
         bill_run.updated_date = core.clock.tick()
         return True
     if bill_run.status is BillRunStatus.PROCESSING:
-        _complete(core, bill_run)
+        job = core.store.jobs[bill_run_id]
+        if job.processed < len(job.account_ids) - 1:
+            # a run of several accounts bills one account per step; the last step completes it
+            _complete(core, bill_run, job.account_ids[job.processed])
+        else:
+            _complete(core, bill_run)
         return True
     return False
 
@@ -523,9 +487,14 @@ def post(core: Core, bill_run_id: str, invoice_date: date | None = None) -> Bill
     return bill_run
 
 
-def cancel(core: Core, bill_run_id: str) -> BillRun:
+def cancel(core: Core, bill_run_id: str, *, cancel_once: bool = True) -> BillRun:
     st = core.store
     bill_run = resolve(core, bill_run_id)
+    if bill_run.id in st.waiting_runs:
+        from backends.fake.engine import billing
+
+        billing.cancel_waiting(core, bill_run, cancel_once=cancel_once)
+        return bill_run
     if bill_run.status not in {BillRunStatus.PENDING, BillRunStatus.COMPLETED}:
         raise core.refuse.rule(
             BILL_RUN,

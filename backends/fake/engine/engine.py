@@ -14,6 +14,7 @@ from typing import Any
 
 from backends.fake.engine import (
     bill_runs,
+    billing,
     documents,
     orders,
     scheduler,
@@ -29,13 +30,19 @@ from backends.fake.engine.refusals import ACCOUNT, ORDER, SUBSCRIPTION
 from backends.fake.engine.store import Store
 from backends.models import (
     Account,
+    BillingDocument,
     BillRun,
     BillRunDocuments,
+    BillRunProgress,
     BillRunStatus,
     ClockAdvance,
     CreateBillRunRequest,
     CreateInvoiceScheduleRequest,
     CreditMemo,
+    DocumentStatus,
+    DocumentType,
+    GenerateBillingDocumentsRequest,
+    GeneratedDocuments,
     Invoice,
     InvoiceItem,
     InvoiceSchedule,
@@ -106,11 +113,29 @@ class Engine:
     # ----------------------------------------------------------------- accounts and orders
 
     def create_account(
-        self, name: str, currency: str = "USD", *, bill_cycle_day: int = 1
+        self,
+        name: str,
+        currency: str = "USD",
+        *,
+        bill_cycle_day: int = 1,
+        batch: str | None = None,
+        bill_to: tuple[str, str] | None = None,
     ) -> Account:
-        return orders.create_account(
-            self._core, name, currency, bill_cycle_day=bill_cycle_day
-        ).model_copy(deep=True)
+        """``batch``: ``Batch1``...``Batch50`` (Zuora's default for a new account is Batch1);
+        ``bill_to``: the bill-to contact's first and last name."""
+        account = orders.create_account(self._core, name, currency, bill_cycle_day=bill_cycle_day)
+        billing.set_account_details(self._core, account, batch=batch, bill_to=bill_to)
+        return account.model_copy(deep=True)
+
+    def list_accounts_page(
+        self, *, search: str | None = None, page_size: int = 50, cursor: str | None = None
+    ) -> Page[Account]:
+        return billing.list_accounts(self._core, search, page_size, cursor)
+
+    def generate_billing_documents(
+        self, account_key: str, request: GenerateBillingDocumentsRequest
+    ) -> GeneratedDocuments:
+        return billing.generate(self._core, account_key, request)
 
     def create_subscriptions(
         self,
@@ -273,8 +298,45 @@ class Engine:
     def post_bill_run(self, bill_run_id: str, invoice_date: date | None = None) -> BillRun:
         return views.bill_run_view(bill_runs.post(self._core, bill_run_id, invoice_date))
 
-    def cancel_bill_run(self, bill_run_id: str) -> BillRun:
-        return views.bill_run_view(bill_runs.cancel(self._core, bill_run_id))
+    def cancel_bill_run(self, bill_run_id: str, *, cancel_once: bool = True) -> BillRun:
+        """A waiting scheduled run: ``cancel_once`` cancels this occurrence and schedules the
+        next (Zuora's default); ``False`` stops the series."""
+        return views.bill_run_view(
+            bill_runs.cancel(self._core, bill_run_id, cancel_once=cancel_once)
+        )
+
+    def list_all_documents(self) -> tuple[list[Invoice], list[CreditMemo]]:
+        """Copies of every invoice and credit memo (the fake server's Object Query lists)."""
+        st = self._core.store
+        return (
+            [i.model_copy(deep=True) for i in st.invoices.values()],
+            [m.model_copy(deep=True) for m in st.credit_memos.values()],
+        )
+
+    def get_bill_run_progress(self, bill_run_id: str) -> BillRunProgress:
+        return billing.progress(self._core, bill_run_id)
+
+    def list_documents(
+        self,
+        *,
+        document_type: DocumentType | None = None,
+        status: DocumentStatus | None = None,
+        account_id: str | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        page_size: int = 50,
+        cursor: str | None = None,
+    ) -> Page[BillingDocument]:
+        return billing.list_documents(
+            self._core,
+            document_type=document_type,
+            status=status,
+            account_id=account_id,
+            date_from=date_from,
+            date_to=date_to,
+            page_size=page_size,
+            cursor=cursor,
+        )
 
     def list_bill_runs(
         self,

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from backends.fake.engine import bill_runs, schedules
+from backends.fake.engine import bill_runs, billing, schedules, views
 from backends.fake.engine.core import Core
 from backends.fake.engine.refusals import CLOCK
-from backends.models import ClockAdvance, ExecutedItem
+from backends.models import BillRun, ClockAdvance, ExecutedItem
 
 __all__ = ["advance", "advance_to_next_run_date", "earliest_due", "run_scheduler"]
 
@@ -23,15 +23,25 @@ SCHEDULER_RUN_NAME = "Zuora Scheduler: {number}"
 
 
 def earliest_due(core: Core) -> date | None:
-    return core.store.earliest_due()
+    """The next day anything falls due: a schedule item or a scheduled bill run."""
+    days = [d for d in (core.store.earliest_due(), billing.next_scheduled_day(core)) if d]
+    return min(days) if days else None
 
 
-def run_scheduler(core: Core, day: date) -> list[ExecutedItem]:
-    """Execute everything due on ``day`` (run date on or before it) and finish those runs."""
+def run_scheduler(
+    core: Core, day: date, started_runs: list[BillRun] | None = None
+) -> list[ExecutedItem]:
+    """Execute everything due on ``day`` (run date on or before it) and finish those runs;
+    scheduled bill runs due by then start and finish too (appended to ``started_runs``)."""
     st = core.store
     executed: list[ExecutedItem] = []
     while True:
         bill_runs.run_pending(core)
+        started = billing.fire_due(core, day)
+        for run in started:
+            bill_runs.finish(core, run.id)
+            if started_runs is not None:
+                started_runs.append(views.bill_run_view(run))
         due = st.take_due(day)
         if not due:
             return executed
@@ -66,17 +76,18 @@ def advance(core: Core, to: date) -> ClockAdvance:
             CLOCK, f"The clock only moves forward: it is {start}, so it cannot go to {to}"
         )
     executed: list[ExecutedItem] = []
+    started: list[BillRun] = []
     day = start
     while True:
         core.clock.move_to(day)
-        executed.extend(run_scheduler(core, day))
+        executed.extend(run_scheduler(core, day, started))
         nxt = earliest_due(core)
         # after a scheduler pass nothing is due on or before ``day`` any more
         if nxt is None or nxt > to or nxt <= day:
             break
         day = nxt
     core.clock.move_to(to)
-    return ClockAdvance(from_date=start, to_date=to, executed=executed)
+    return ClockAdvance(from_date=start, to_date=to, executed=executed, started_bill_runs=started)
 
 
 def advance_to_next_run_date(core: Core) -> ClockAdvance:

@@ -29,6 +29,7 @@ from backends.fake.engine.store import (
 from backends.models import (
     Account,
     BillRun,
+    CreateBillRunRequest,
     CreditMemo,
     Invoice,
     InvoiceSchedule,
@@ -99,6 +100,15 @@ def export_state(core: Core) -> dict[str, Any]:
                 "billRun": run.to_wire(),
                 "targets": [[sid, iid] for sid, iid in st.jobs[run.id].targets],
                 "accountIds": list(st.jobs[run.id].account_ids),
+                "processed": st.jobs[run.id].processed,
+                **(
+                    {
+                        "waiting": True,
+                        "request": st.waiting_requests[run.id].to_wire(),
+                    }
+                    if run.id in st.waiting_runs
+                    else {}
+                ),
             }
             for run in st.bill_runs.values()
         ],
@@ -182,8 +192,12 @@ def _rebuild(data: dict[str, Any]) -> Core:
         job = BillRunJob(
             targets=[(str(t[0]), None if t[1] is None else str(t[1])) for t in entry["targets"]],
             account_ids=[str(x) for x in entry["accountIds"]],
+            waiting=bool(entry.get("waiting", False)),
+            processed=int(entry.get("processed", 0)),
         )
         st.add_bill_run(run, job)
+        if job.waiting and run.id in st.waiting_runs:
+            st.waiting_requests[run.id] = CreateBillRunRequest.model_validate(entry["request"])
     for entry in data["invoices"]:
         link = entry["link"]
         st.add_invoice(Invoice.model_validate(entry["invoice"]), str(link[0]), str(link[1]))

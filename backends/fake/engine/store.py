@@ -16,6 +16,8 @@ from decimal import Decimal
 from backends.models import (
     Account,
     BillRun,
+    BillRunStatus,
+    CreateBillRunRequest,
     CreditMemo,
     Invoice,
     InvoiceSchedule,
@@ -62,6 +64,10 @@ class BillRunJob:
 
     targets: list[tuple[str, str | None]]
     account_ids: list[str]
+    #: a scheduled run waiting for its time (selects its accounts when it starts)
+    waiting: bool = False
+    #: accounts billed so far (``account_ids`` in order, one per step while Processing)
+    processed: int = 0
 
 
 @dataclass
@@ -102,6 +108,8 @@ class Store:
         self.bill_run_by_number: dict[str, str] = {}
         self.jobs: dict[str, BillRunJob] = {}  # bill run id -> its work (kept after completion)
         self.active_bill_runs: dict[str, None] = {}  # Pending/Processing runs, oldest first
+        self.waiting_runs: dict[str, None] = {}  # scheduled runs waiting for their time
+        self.waiting_requests: dict[str, CreateBillRunRequest] = {}  # what each one will run
         self.bill_run_documents: dict[str, list[str]] = {}  # bill run id -> invoice/memo ids
         self.invoices: dict[str, Invoice] = {}
         self.invoice_by_number: dict[str, str] = {}
@@ -243,7 +251,9 @@ class Store:
         self.bill_runs[bill_run.id] = bill_run
         self.bill_run_by_number[bill_run.bill_run_number] = bill_run.id
         self.jobs[bill_run.id] = job
-        if not bill_run.is_finished:
+        if job.waiting and bill_run.status is BillRunStatus.PENDING:
+            self.waiting_runs[bill_run.id] = None
+        elif not bill_run.is_finished:
             self.active_bill_runs[bill_run.id] = None
         self.bill_run_documents.setdefault(bill_run.id, [])
 
@@ -279,4 +289,6 @@ class Store:
         self.bill_run_by_number.pop(bill_run.bill_run_number, None)
         self.jobs.pop(bill_run.id, None)
         self.active_bill_runs.pop(bill_run.id, None)
+        self.waiting_runs.pop(bill_run.id, None)
+        self.waiting_requests.pop(bill_run.id, None)
         self.bill_run_documents.pop(bill_run.id, None)

@@ -47,6 +47,7 @@ from backends.models import (
     BillRun,
     CreateBillRunRequest,
     CreateInvoiceScheduleRequest,
+    GenerateBillingDocumentsRequest,
     InvoiceSchedule,
     Order,
     Page,
@@ -281,9 +282,22 @@ async def post_bill_run(call: Call) -> WireResponse:
 
 
 async def cancel_bill_run(call: Call) -> WireResponse:
-    validate_body(CancelBillRunBody, call.body, BILL_RUN, allow_empty=True)
-    run = await call.backend.cancel_bill_run(call.path_params["billRunId"])
+    body = validate_body(CancelBillRunBody, call.body, BILL_RUN, allow_empty=True)
+    run = await call.backend.cancel_bill_run(
+        call.path_params["billRunId"], cancel_once=body.cancel_once is not False
+    )
     return ok(shapes.v1_bill_run(run))
+
+
+async def generate_billing_documents(call: Call) -> WireResponse:
+    request = validate_body(GenerateBillingDocumentsRequest, call.body, ACCOUNT)
+    done = await call.backend.generate_billing_documents(call.path_params["key"], request)
+    return ok(
+        {
+            "invoices": [{"id": i} for i in done.invoice_ids],
+            "creditMemos": [{"id": m} for m in done.credit_memo_ids],
+        }
+    )
 
 
 # --------------------------------------------------------------------------- documents
@@ -413,6 +427,7 @@ _ACCOUNT_FIELDS = {
     "currency": "currency",
     "status": "status",
     "billcycleday": "billCycleDay",
+    "batch": "batch",
 }
 _ORDER_FIELDS = {
     "id": "id",
@@ -451,21 +466,23 @@ async def query_accounts(call: Call) -> WireResponse:
     query = parse_oq_query(
         call.query,
         filterable=_ACCOUNT_FIELDS,
-        expandable=(),
+        expandable=("billto",),
         default_sort=(("accountnumber", False),),
     )
-    rows = [shapes.oq_account(a) for a in all_accounts(call.backend)]
+    bill_to = "billto" in query.expand
+    rows = [shapes.oq_account(a, bill_to=bill_to) for a in all_accounts(call.backend)]
     page, next_page = oq_page(rows, query, _ACCOUNT_FIELDS)
     return _oq_list(page, next_page)
 
 
 async def query_account(call: Call) -> WireResponse:
     key = call.path_params["key"]
+    query = parse_oq_query(call.query, filterable={}, expandable=("billto",), default_sort=())
     try:
         account = await call.backend.get_account(key)
     except NotFoundError:
         raise _oq_not_found("account", key, ACCOUNT) from None
-    return oq(shapes.oq_account(account))
+    return oq(shapes.oq_account(account, bill_to="billto" in query.expand))
 
 
 async def _order_row(call: Call, order: Order, expand: Sequence[str]) -> dict[str, Any]:
@@ -651,13 +668,13 @@ async def query_billing_run(call: Call) -> WireResponse:
 
 
 async def _all_documents(call: Call) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    invoices: list[dict[str, Any]] = []
-    memos: list[dict[str, Any]] = []
-    for run in await all_bill_runs(call.backend):
-        documents = await call.backend.list_bill_run_documents(run.id)
-        invoices += [shapes.oq_invoice(i, for_filter=True) for i in documents.invoices]
-        memos += [shapes.oq_credit_memo(m) for m in documents.credit_memos]
-    return invoices, memos
+    """Every invoice and credit memo of the tenant (those of bill runs, generate by account and
+    reversals alike)."""
+    invoices, memos = call.backend.engine.list_all_documents()
+    return (
+        [shapes.oq_invoice(i, for_filter=True) for i in invoices],
+        [shapes.oq_credit_memo(m) for m in memos],
+    )
 
 
 async def query_invoices(call: Call) -> WireResponse:
@@ -695,6 +712,13 @@ ROUTES: tuple[ApiRoute, ...] = (
         ORDER,
     ),
     ApiRoute("GET", "/v1/orders/{orderNumber}", "GET_Order", get_order, ORDER),
+    ApiRoute(
+        "POST",
+        "/v1/accounts/{key}/billing-documents/generate",
+        "POST_GenerateBillingDocuments",
+        generate_billing_documents,
+        ACCOUNT,
+    ),
     # invoice schedules
     ApiRoute(
         "POST", "/v1/invoice-schedules", "POST_CreateInvoiceSchedule", create_schedule, SCHEDULE

@@ -73,7 +73,7 @@ _ITEM_DERIVED = (
     "creditMemoStatus",
     "billRunId",
 )
-_BILL_RUN_OQ_ONLY = ("numberOfInvoices", "numberOfCreditMemos")
+_BILL_RUN_OQ_ONLY = ("numberOfAccounts", "numberOfInvoices", "numberOfCreditMemos")
 #: Our model's fields that Zuora's v1 order schema does not have.
 _ORDER_NOT_V1 = ("id", "description", "state")
 #: Bill run fields Zuora sends as ``null`` when unset (seed "Execute invoice schedules").
@@ -219,8 +219,14 @@ def _oq(body: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def oq_account(account: Account) -> dict[str, Any]:
-    return _oq(account.to_wire())
+def oq_account(account: Account, *, bill_to: bool = False) -> dict[str, Any]:
+    """An Object Query account row; the bill-to contact only with ``expand[]=billto``."""
+    body = account.to_wire()
+    contact = body.pop("billTo", None)
+    row = _oq(body)
+    if bill_to and isinstance(contact, dict):
+        row["billTo"] = _oq({**contact, "accountId": account.id})
+    return row
 
 
 def oq_order(order: Order, account_id: str | None) -> dict[str, Any]:
@@ -342,7 +348,23 @@ def oq_billing_run(run: BillRun, documents: BillRunDocuments) -> dict[str, Any]:
             "invoiceDate": run.invoice_date,
             "autoPost": run.auto_post,
             "autoEmail": run.auto_email,
-            "numberOfAccounts": len(accounts),
+            "numberOfAccounts": (
+                run.number_of_accounts if run.number_of_accounts is not None else len(accounts)
+            ),
+            "batches": run.batches,
+            # the spec's row types billCycleDay as AllBillCycleDays | AsRunDay only
+            "billCycleDay": (
+                run.bill_cycle_day
+                if run.bill_cycle_day in ("AllBillCycleDays", "AsRunDay")
+                else None
+            ),
+            "scheduledExecutionTime": run.scheduled_execution_time,
+            "repeatType": run.schedule.repeat_type.value if run.schedule else None,
+            "repeatFrom": run.schedule.repeat_from if run.schedule else None,
+            "repeatTo": run.schedule.repeat_to if run.schedule else None,
+            "runTime": run.schedule.run_time if run.schedule else None,
+            "targetDateOffSet": run.target_date_offset,
+            "invoiceDateOffSet": run.invoice_date_offset,
             "numberOfInvoices": len(documents.invoices),
             "numberOfCreditMemos": len(documents.credit_memos),
             "billingRunType": "Regular",
