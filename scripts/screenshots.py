@@ -75,13 +75,22 @@ SHOTS: dict[str, tuple[Step, ...]] = {
     "bill-runs": (keys("B"),),
     "bulk-post-confirm": (goto("schedule", "IS-00000004"), keys("space", "space", "M")),
     "reverse-date": (goto("schedule", "IS-00000004"), keys("v")),
+    "schedule-form": (goto("order", "O-00000009"), keys("n")),
     "outcome-after-leaving": (
         keys("enter", "enter", "g", "y", "escape", "escape"),
         finish,
     ),
 }
 #: also shot at 80x24
-NARROW = ("orders", "schedule", "generate-confirm", "help", "reverse-date", "invoice")
+NARROW = (
+    "orders",
+    "schedule",
+    "generate-confirm",
+    "help",
+    "reverse-date",
+    "invoice",
+    "schedule-form",
+)
 
 
 async def shoot(name: str, steps: tuple[Step, ...], size: tuple[int, int] = SIZE) -> Path:
