@@ -68,7 +68,6 @@ ADVANCE_CLOCK: Operation[ClockTarget] = Operation(
     id="advance_clock",
     action_id="advance_clock",
     target=clock_target,
-    obj=lambda t: t.obj,
     confirm=lambda t, ctx: Confirmation(
         "Advance the simulated clock?",
         f"From {t.today.isoformat() if t.today else 'today'} to the next run date of a Pending "
@@ -158,7 +157,6 @@ FAULT_DELETE: Operation[FaultsTarget] = Operation(
     id="fault_delete",
     action_id="fault_delete",
     target=faults_target,
-    obj=lambda t: t.obj,
     rule=lambda t, keys: None if t.rule is not None else "no rule here",
     call=_delete,
     success=lambda ctx, _: Notice(f"{ctx.target.obj} deleted", title="Fault rule"),

@@ -195,6 +195,11 @@ class Context(Generic[T]):
     screen: Any = None
 
 
+def target_obj(target: Any) -> str:
+    """The default ``Operation.obj``: the target's own ``obj`` (what the log and guard name)."""
+    return str(target.obj)
+
+
 @dataclass(frozen=True)
 class Operation(Generic[T]):
     """One operator action, declared once (see the module docstring for each part)."""
@@ -203,7 +208,7 @@ class Operation(Generic[T]):
     #: the registry entry (``tui.actions``) whose key, label and read-only flags apply
     action_id: str
     target: Callable[[Any, KeyNames], T]
-    obj: Callable[[T], str]
+    obj: Callable[[T], str] = target_obj
     rule: Callable[[T, KeyNames], str | None] = lambda target, keys: None
     prepare: Callable[[Backend, T], Awaitable[T]] | None = None
     inputs: Callable[[T, Context[T]], Sequence[Field]] | None = None

@@ -161,7 +161,6 @@ def _operation(action_id: str) -> Operation[BillRunTarget]:
         id=action_id,
         action_id=action_id,
         target=bill_run_target,
-        obj=lambda t: t.obj,
         prepare=prepare_bill_run,
         rule=lambda t, keys: bill_run_refusal(action_id, t.run, t.posted()),
         confirm=_confirm(action_id),

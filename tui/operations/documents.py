@@ -285,7 +285,6 @@ POST: Operation[DocumentTarget] = Operation(
     id="post",
     action_id="post",
     target=document_target(DocumentStatus.DRAFT),
-    obj=lambda t: t.obj,
     prepare=prepare_document,
     rule=_post_rule,
     confirm=_confirm(
@@ -302,7 +301,6 @@ UNPOST: Operation[DocumentTarget] = Operation(
     id="unpost",
     action_id="unpost",
     target=document_target(DocumentStatus.POSTED),
-    obj=lambda t: t.obj,
     prepare=prepare_document,
     rule=_unpost_rule,
     confirm=_confirm(
@@ -321,7 +319,6 @@ CANCEL_INVOICE: Operation[DocumentTarget] = Operation(
     id="cancel_invoice",
     action_id="cancel_invoice",
     target=document_target(DocumentStatus.DRAFT, invoice_only=True),
-    obj=lambda t: t.obj,
     prepare=prepare_document,
     rule=_cancel_rule,
     confirm=_confirm(
@@ -341,7 +338,6 @@ REVERSE: Operation[DocumentTarget] = Operation(
     id="reverse",
     action_id="reverse",
     target=document_target(DocumentStatus.POSTED, invoice_only=True),
-    obj=lambda t: t.obj,
     prepare=prepare_document,
     rule=_reverse_rule,
     inputs=reverse_inputs,
@@ -417,7 +413,6 @@ MARK: Operation[MarkTarget] = Operation(
     id="mark",
     action_id="mark",
     target=mark_target,
-    obj=lambda t: t.obj,
     local=lambda screen, t: screen.toggle_mark(t.row, t.marked),
 )
 
@@ -533,7 +528,6 @@ POST_MARKED: Operation[BulkTarget] = Operation(
     id="post_marked",
     action_id="post_marked",
     target=bulk_target,
-    obj=lambda t: t.obj,
     confirm=_bulk_confirm,
     call=_bulk_post,
     success=_bulk_notice,
