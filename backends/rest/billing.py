@@ -56,7 +56,13 @@ from backends.models import (
 )
 from backends.rest import convert
 from backends.rest.envelope import malformed, parse_model, require
-from backends.rest.paging import OQ_MAX_PAGE_SIZE, decode_cursor, encode_cursor, oq_page_size
+from backends.rest.paging import (
+    OQ_MAX_PAGE_SIZE,
+    PageGuard,
+    decode_cursor,
+    encode_cursor,
+    oq_page_size,
+)
 
 if TYPE_CHECKING:
     from backends.rest.transport import Transport
@@ -66,7 +72,6 @@ __all__ = ["BillingCalls"]
 _SAFE = re.compile(r"[A-Za-z0-9_.\-]+")
 _ACCOUNT_NUMBER = re.compile(r"[A-Za-z]+-?\d+")
 #: Pages read at most when a call follows ``nextPage`` by itself.
-_MAX_PAGES = 100
 
 
 def _safe(value: str) -> str:
@@ -145,19 +150,22 @@ class BillingCalls:
         return rows, token if isinstance(token, str) and token else None
 
     async def _oq_every(self, path: str, filters: list[str]) -> list[dict[str, Any]]:
+        """Every row, under the same bounds as every other listing the backend reads to its
+        end (:class:`PageGuard`: a repeated token ends it, too many pages or rows is an error
+        naming the endpoint, never a silently cut list)."""
         rows: list[dict[str, Any]] = []
         token: str | None = None
-        seen: set[str] = set()
-        for _ in range(_MAX_PAGES):
+        guard = PageGuard(f"GET {path}")
+        while True:
             params = [("pageSize", str(OQ_MAX_PAGE_SIZE)), *[("filter[]", f) for f in filters]]
             if token:
                 params.append(("cursor", token))
-            page, token = await self._oq_rows(path, params)
+            page, next_token = await self._oq_rows(path, params)
             rows.extend(page)
-            if token is None or token in seen:
+            guard.page(len(page))
+            token = guard.follow(next_token)
+            if token is None:
                 return rows
-            seen.add(token)
-        return rows
 
     # ------------------------------------------------------------------ accounts
 
