@@ -27,8 +27,10 @@ from backends import jsoncodec
 from backends.fake.server.app import create_app
 from backends.fake.server.tenants import DEMO_CLIENT_SECRET, TenantRegistry
 
+from .factories import zuora_client_id
+
 SPEC = Path(__file__).resolve().parents[1] / "spec" / "zuora_served_openapi.json"
-CLIENT = "schemathesis-tenant"
+CLIENT = zuora_client_id("schemathesis-tenant")
 
 #: A deeper local run: BTUI_SCHEMATHESIS_EXAMPLES=200 pytest tests/server/test_schemathesis.py
 EXAMPLES = int(os.environ.get("BTUI_SCHEMATHESIS_EXAMPLES", "5"))
