@@ -27,7 +27,34 @@ from tui.bill_run_form.occurrence import first_run, month_start
 from tui.bill_run_form.state import BillRunFormState, Who
 from tui.schedule_editor.dates import DateInputError, parse_run_date
 
-__all__ = ["CHARGE_ORDER", "BillRunPlan", "Problem", "Validation", "validate"]
+__all__ = ["CHARGE_ORDER", "RULES", "BillRunPlan", "Problem", "Validation", "validate"]
+
+#: every rule id a problem may name (the tests hold one case per rule)
+RULES = frozenset(
+    {
+        "account-required",
+        "account-one",
+        "accounts-required",
+        "accounts-repeated",
+        "batches-required",
+        "batch-unknown",
+        "bill-cycle-day-required",
+        "bill-cycle-day-range",
+        "run-time-hour",
+        "repeat-from-required",
+        "repeat-from-invalid",
+        "repeat-to-invalid",
+        "repeat-to-before-from",
+        "weekday-unknown",
+        "month-day-range",
+        "schedule-no-run",
+        "offset-days",
+        "target-date-required",
+        "target-date-invalid",
+        "invoice-date-invalid",
+        "exclude-all-three",
+    }
+)
 
 _BATCH = re.compile(r"batch([1-9]|[1-4][0-9]|50)", re.IGNORECASE)
 _ALL = {"all", "any", "*"}
@@ -92,6 +119,7 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def refuse(self, field: str, rule: str, message: str) -> None:
+        assert rule in RULES, rule
         self.problems.append(Problem(field, rule, message))
 
     def day(self, field: str, label: str, text: str) -> date | None:

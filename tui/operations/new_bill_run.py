@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backends.models import Account, BillRun
-from tui.bill_run_form.describe import describe, schedule_words
+from tui.bill_run_form.describe import describe
 from tui.bill_run_form.request import create_request
 from tui.bill_run_form.state import BillRunFormState, new_state
 from tui.bill_run_form.validate import BillRunPlan
@@ -118,8 +118,7 @@ def _success(ctx: Context[NewBillRunTarget], run: BillRun) -> Notice:
         when = run.scheduled_execution_time
         first = f"{when:%Y-%m-%d %H:%M}" if when is not None else "—"
         return Notice(
-            f"Bill run {run.bill_run_number} scheduled {schedule_words(plan.schedule)}: "
-            f"{what_it_bills(ctx)}; first run {first}",
+            f"Bill run {run.bill_run_number} scheduled: {what_it_bills(ctx)}; first run {first}",
             title="Bill run scheduled",
         )
     return Notice(

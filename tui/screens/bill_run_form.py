@@ -407,7 +407,7 @@ class BillRunFormScreen(Screen[dict[str, Any] | None]):
         if len(self.matches) == 1:
             self._pick(self.matches[0])
         elif self.matches:
-            self.query_one("#matches", OptionList).focus()
+            self._to_matches()
 
     @on(OptionList.OptionSelected, "#matches")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -431,8 +431,13 @@ class BillRunFormScreen(Screen[dict[str, Any] | None]):
     def on_key(self, event: Any) -> None:
         """``down`` in the account field goes to the matches."""
         if event.key == "down" and self.matches and self.focused is self.query_one("#account"):
-            self.query_one("#matches", OptionList).focus()
+            self._to_matches()
             event.stop()
+
+    def _to_matches(self) -> None:
+        matches = self.query_one("#matches", OptionList)
+        matches.highlighted = 0
+        matches.focus()
 
     # ------------------------------------------------------------------ keys
 
