@@ -405,6 +405,31 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
 )
 
+# ---------------------------------------------------------------- bill runs: new, post one
+# (kept in their own block: the new-bill-run form and the bill run screen's post of one
+# document; an account screen offers new_bill_run by adding its scope here)
+BILL_RUN_ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(
+        "new_bill_run",
+        "n",
+        "New bill run",
+        "bill an account, batches, a bill cycle day or everyone, now or on a schedule (a form)",
+        (BILL_RUNS,),
+        dangerous=True,
+        operation=True,
+    ),
+    ActionSpec(
+        "post_document",
+        "P",
+        "Post one",
+        "post the Draft invoice / credit memo under the cursor",
+        (BILL_RUN,),
+        dangerous=True,
+        operation=True,
+    ),
+)
+ACTIONS = ACTIONS + BILL_RUN_ACTIONS
+
 _BY_ID = {spec.id: spec for spec in ACTIONS}
 _BY_METHOD = {method: spec for spec in ACTIONS for method in spec.method_names}
 REMAPPABLE_IDS = frozenset(spec.id for spec in ACTIONS if spec.bindable)

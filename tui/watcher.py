@@ -9,11 +9,19 @@ screen showing the schedule, the run or the documents reload.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
-from backends.models import BillRun, BillRunDocuments, BillRunStatus, DocumentStatus
+from backends.models import (
+    BillRun,
+    BillRunDocuments,
+    BillRunStatus,
+    CreditMemo,
+    DocumentStatus,
+    Invoice,
+)
 from tui.changes import BillingChanged
 from tui.format import money
 from tui.operations.base import Change, Watch
@@ -21,7 +29,30 @@ from tui.operations.base import Change, Watch
 if TYPE_CHECKING:
     from tui.app import BillingApp
 
-__all__ = ["BillRunWatcher", "outcome"]
+__all__ = ["BillRunWatcher", "outcome", "run_outcome"]
+
+
+def run_outcome(invoices: list[Invoice], memos: list[CreditMemo]) -> str:
+    """``3 invoices (5,651.65 USD), 1 credit memo (200.00 USD) · 3 Draft`` or ``no document``."""
+    if not invoices and not memos:
+        return "no document (nothing was due up to its target date)"
+    parts = [f"{len(invoices)} invoice{'' if len(invoices) == 1 else 's'}"]
+    if invoices:
+        parts[0] += f" ({_total([(i.amount, i.currency) for i in invoices])})"
+    if memos:
+        memo_total = _total([(m.amount, m.currency) for m in memos])
+        parts.append(f"{len(memos)} credit memo{'' if len(memos) == 1 else 's'} ({memo_total})")
+    drafts = sum(i.status is DocumentStatus.DRAFT for i in invoices) + sum(
+        m.status is DocumentStatus.DRAFT for m in memos
+    )
+    return ", ".join(parts) + f" · {drafts} Draft"
+
+
+def _total(amounts: list[tuple[Decimal, str]]) -> str:
+    by_currency: dict[str, Decimal] = {}
+    for amount, currency in amounts:
+        by_currency[currency] = by_currency.get(currency, Decimal(0)) + amount
+    return " + ".join(money(v, c) for c, v in sorted(by_currency.items()))
 
 
 def outcome(watch: Watch, run: BillRun, docs: BillRunDocuments) -> tuple[str, str, str]:
@@ -47,6 +78,8 @@ def outcome(watch: Watch, run: BillRun, docs: BillRunDocuments) -> tuple[str, st
         for m in memos
     ]
     title = f"Bill run {number} completed"
+    if watch.kind == "run":  # a new bill run of any accounts: counts and totals, not each one
+        return "ok", f"Bill run {number} for {watch.obj}: {run_outcome(invoices, memos)}", title
     if watch.kind == "credit":
         if not memos:
             return "ok", f"No credit memo: nothing to credit ({watch.obj}, {number})", title

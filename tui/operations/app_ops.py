@@ -42,13 +42,18 @@ def clock_target(screen: Any, keys: KeyNames) -> ClockTarget:
 
 def describe_advance(result: ClockAdvance) -> str:
     head = f"Clock {result.from_date.isoformat()} → {result.to_date.isoformat()}"
+    started = "; ".join(
+        f"scheduled bill run {r.bill_run_number} ran (target {r.target_date or '—'}, "
+        f"{r.status.value})"
+        for r in result.started_bill_runs
+    )
     if not result.executed:
-        return f"{head}: no item fell due"
+        return f"{head}: {started}" if started else f"{head}: no item fell due"
     runs = ", ".join(
         f"{e.schedule_number} (due {e.run_date.isoformat()}) in {e.bill_run_number}"
         for e in result.executed
     )
-    return f"{head}: the scheduler ran {runs}"
+    return f"{head}: the scheduler ran {runs}" + (f"; {started}" if started else "")
 
 
 async def _advance(ctx: Context[ClockTarget]) -> ClockAdvance:
@@ -62,6 +67,8 @@ def _after_advance(ctx: Context[ClockTarget], result: ClockAdvance) -> None:
     app.sim_date = result.to_date
     for executed in result.executed:
         app.remember_bill_run(executed.bill_run_number, executed.bill_run_id)
+    for run in result.started_bill_runs:
+        app.remember_bill_run(run.bill_run_number, run.id)
 
 
 ADVANCE_CLOCK: Operation[ClockTarget] = Operation(

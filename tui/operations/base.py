@@ -169,13 +169,14 @@ class Change:
 @dataclass(frozen=True)
 class Watch:
     """A bill run the app keeps watching after the action: its outcome is announced wherever
-    the operator is. ``kind``: ``"invoice"`` (generate) or ``"credit"`` (a credit bill run)."""
+    the operator is. ``kind``: ``"invoice"`` (generate), ``"credit"`` (a credit bill run) or
+    ``"run"`` (a new bill run of any accounts: announced by its counts and totals)."""
 
     bill_run_id: str
     bill_run_number: str
     action_id: str
     obj: str
-    kind: Literal["invoice", "credit"]
+    kind: Literal["invoice", "credit", "run"]
     refs: frozenset[str] = frozenset()
     #: credit memos the schedule had before (a credit run names only new ones)
     known_memos: frozenset[str] = frozenset()

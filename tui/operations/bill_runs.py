@@ -1,7 +1,10 @@
-"""Operations on a bill run: post, cancel, delete (from the bill runs list or the run's screen).
+"""Operations on a bill run: post, cancel, delete (from the bill runs list or the run's screen),
+and post one of its documents (the one under the cursor of the run's screen).
 
 ``prepare`` reads the run and its documents fresh: the dialog names the document count and
-total, and a Posted document (which stops a cancel or a delete) is seen before asking.
+total, and a Posted document (which stops a cancel or a delete) is seen before asking. Cancelling
+a scheduled run that is waiting cancels that occurrence: Zuora (``cancelOnce``, its default)
+and the fake then schedule the next one as a bill run of its own.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 from backends.base import Backend
-from backends.models import BillRun, BillRunDocuments, DocumentStatus
+from backends.models import BillRun, BillRunDocuments, BillRunStatus, DocumentStatus, Invoice
 from tui.format import day, money
 from tui.keys import KeyNames
+from tui.operations import documents
 from tui.operations.base import Change, Confirmation, Context, Notice, Operation, Refused
 from tui.operations.rules import bill_run_refusal
 
@@ -105,15 +109,28 @@ _VERB = {"post_bill_run": "Post", "cancel_bill_run": "Cancel", "delete_bill_run"
 _DONE = {"post_bill_run": "posted", "cancel_bill_run": "canceled", "delete_bill_run": "deleted"}
 
 
+_CANCEL_SCHEDULED = (
+    "This scheduled run is canceled before it runs; the next run of its schedule is scheduled "
+    "as a bill run of its own (cancel that one to stop the series)."
+)
+
+
 def _confirm(action_id: str) -> Any:
     def confirm(target: BillRunTarget, ctx: Context[BillRunTarget]) -> Confirmation:
         run = target.run
         summary = documents_summary(target.docs) if target.docs is not None else ""
+        consequence = _CONSEQUENCE[action_id]
+        when = run.scheduled_execution_time
+        produced = target.docs is not None and (target.docs.invoices or target.docs.credit_memos)
+        waiting = run.is_scheduled and run.status is BillRunStatus.PENDING and not produced
+        if action_id == "cancel_bill_run" and waiting:
+            consequence = _CANCEL_SCHEDULED
+            summary = f"Scheduled to run {when:%Y-%m-%d %H:%M}" if when is not None else summary
         return Confirmation(
             f"{_VERB[action_id]} bill run {run.bill_run_number}?",
             f"{run.bill_run_number} · {run.status.value} · target {day(run.target_date)}"
             + (f" · {run.name}" if run.name else "")
-            + f"\n{summary}\n{_CONSEQUENCE[action_id]}",
+            + f"\n{summary}\n{consequence}",
             f"{_VERB[action_id]} run",
         )
 
@@ -174,6 +191,31 @@ POST_BILL_RUN = _operation("post_bill_run")
 CANCEL_BILL_RUN = _operation("cancel_bill_run")
 DELETE_BILL_RUN = _operation("delete_bill_run")
 
-OPERATIONS = (POST_BILL_RUN, CANCEL_BILL_RUN, DELETE_BILL_RUN)
 
-__all__ = ["OPERATIONS", "BillRunTarget", "bill_run_refs", "documents_summary", "totals"]
+def run_document_target(screen: Any, keys: KeyNames) -> documents.DocumentTarget:
+    """The document under the cursor of the bill run screen (``current_document()``)."""
+    current = getattr(screen, "current_document", None)
+    doc = current() if current is not None else None
+    if doc is None:
+        raise Refused("put the cursor on a document first", getattr(screen, "crumb", None))
+    kind: documents.Kind = "invoice" if isinstance(doc, Invoice) else "credit_memo"
+    related = frozenset(getattr(screen, "related_refs", lambda: frozenset())())
+    number = documents.document_number(doc)
+    return documents.DocumentTarget(kind, doc.id, number, doc.status, None, related)
+
+
+#: post one document of the run: the document post, aimed at the run screen's cursor
+POST_DOCUMENT: Operation[documents.DocumentTarget] = replace(
+    documents.POST, id="post_document", action_id="post_document", target=run_document_target
+)
+
+OPERATIONS = (POST_BILL_RUN, CANCEL_BILL_RUN, DELETE_BILL_RUN, POST_DOCUMENT)
+
+__all__ = [
+    "OPERATIONS",
+    "BillRunTarget",
+    "bill_run_refs",
+    "documents_summary",
+    "run_document_target",
+    "totals",
+]

@@ -1,0 +1,1 @@
+"""The new-bill-run form's pure logic."""
