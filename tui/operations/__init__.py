@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.operations import app_ops, bill_runs, documents, schedule, schedule_editing
+from tui.operations import accounts, app_ops, bill_runs, documents, schedule, schedule_editing
 from tui.operations.base import Operation
 
 __all__ = ["OPERATIONS", "by_id"]
@@ -23,6 +23,7 @@ OPERATIONS: dict[str, Operation[Any]] = {
         *documents.OPERATIONS,
         *bill_runs.OPERATIONS,
         *app_ops.OPERATIONS,
+        *accounts.OPERATIONS,
     )
 }
 
