@@ -40,6 +40,9 @@ BILL_RUN = "bill_run"
 BILL_RUNS = "bill_runs"
 FAULTS = "faults"
 ACTION_LOG = "action_log"
+ACCOUNTS = "accounts"
+ACCOUNT = "account"
+DOCUMENTS = "documents"
 APP = "app"
 OBJECT_SCREENS = (
     ORDERS,
@@ -51,6 +54,9 @@ OBJECT_SCREENS = (
     BILL_RUNS,
     FAULTS,
     ACTION_LOG,
+    ACCOUNTS,
+    ACCOUNT,
+    DOCUMENTS,
 )
 #: the screen shown when the first load fails (retry, quit, help)
 STARTUP = "startup"
@@ -105,7 +111,19 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "escape",
         "Back",
         "back, with cursor and search kept",
-        (ORDER, SCHEDULE, INVOICE, CREDIT_MEMO, BILL_RUN, BILL_RUNS, FAULTS, ACTION_LOG),
+        (
+            ORDER,
+            SCHEDULE,
+            INVOICE,
+            CREDIT_MEMO,
+            BILL_RUN,
+            BILL_RUNS,
+            FAULTS,
+            ACTION_LOG,
+            ACCOUNTS,
+            ACCOUNT,
+            DOCUMENTS,
+        ),
         show=False,
     ),
     ActionSpec("refresh", "r", "Refresh", "reload; cursor and search kept", OBJECT_SCREENS),
@@ -113,8 +131,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "search",
         "slash",
         "Search",
-        "orders: search on the backend; action log: filter by any text",
-        (ORDERS, ACTION_LOG),
+        "orders, accounts: search on the backend; documents: the account and date filters; "
+        "action log: filter by any text",
+        (ORDERS, ACTION_LOG, ACCOUNTS, DOCUMENTS),
         key_display="/",
     ),
     ActionSpec("sort", "s", "Sort", "cycle the sort column of the loaded rows", (ORDERS,)),
@@ -256,9 +275,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "space",
         "Mark",
         "mark / unmark this row's invoice for a bulk post",
-        (SCHEDULE, BILL_RUN),
+        (SCHEDULE, BILL_RUN, DOCUMENTS),
         read_only_hidden=True,
-        footer=(BILL_RUN,),
+        footer=(BILL_RUN, DOCUMENTS),
         key_display="space",
         operation=True,
     ),
@@ -267,7 +286,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "M",
         "Post marked",
         "bulk-post the marked invoices",
-        (SCHEDULE, BILL_RUN),
+        (SCHEDULE, BILL_RUN, DOCUMENTS),
         dangerous=True,
         operation=True,
     ),
@@ -282,8 +301,24 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "filter_status",
         "f",
         "Status filter",
-        "cycle the bill run status filter (asks the backend)",
-        (BILL_RUNS,),
+        "cycle the status filter (asks the backend)",
+        (BILL_RUNS, DOCUMENTS),
+    ),
+    ActionSpec(
+        "filter_type",
+        "k",
+        "Type filter",
+        "documents: invoices, credit memos or both (asks the backend)",
+        (DOCUMENTS,),
+    ),
+    ActionSpec(
+        "generate_documents",
+        "G",
+        "Generate documents",
+        "bill this account now up to a target date, paused schedules included",
+        (ACCOUNT,),
+        dangerous=True,
+        operation=True,
     ),
     ActionSpec(
         "post_bill_run",
@@ -347,6 +382,22 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "B",
         "Bill runs",
         "every bill run, newest first",
+        (APP,),
+        show=False,
+    ),
+    ActionSpec(
+        "accounts",
+        "A",
+        "Accounts",
+        "every account; / searches by number or name",
+        (APP,),
+        show=False,
+    ),
+    ActionSpec(
+        "documents",
+        "I",
+        "Documents",
+        "the tenant's invoices and credit memos, newest first",
         (APP,),
         show=False,
     ),

@@ -205,10 +205,14 @@ class BillingApp(App[int]):
 
     def open_object(self, kind: str, key: str, *, item_id: str | None = None) -> None:
         """Push the screen for an object: ``order``, ``schedule``, ``invoice``, ``credit_memo``,
-        ``bill_run``. The screen loads itself; if the object does not exist it says so and closes.
+        ``bill_run``, ``account`` (or a list: ``accounts``, ``documents``; ``key`` unused). The
+        screen loads itself; if the object does not exist it says so and closes.
         ``item_id`` puts a schedule's cursor on that schedule item.
         """
+        from tui.screens.account import AccountScreen
+        from tui.screens.accounts import AccountsScreen
         from tui.screens.bill_run import BillRunScreen
+        from tui.screens.documents_list import DocumentsScreen
         from tui.screens.invoice import CreditMemoScreen, InvoiceScreen
         from tui.screens.order import OrderScreen
         from tui.screens.schedule import ScheduleScreen
@@ -230,7 +234,15 @@ class BillingApp(App[int]):
             "invoice": InvoiceScreen,
             "credit_memo": CreditMemoScreen,
             "bill_run": BillRunScreen,
+            "account": AccountScreen,
         }
+        lists: dict[str, Callable[[], Any]] = {
+            "accounts": AccountsScreen,
+            "documents": DocumentsScreen,
+        }
+        if kind in lists:
+            self.open_screen(lists[kind]())
+            return
         if kind == "schedule" and item_id is not None:
             self.open_screen(ScheduleScreen(key, item_id=item_id))
             return
@@ -266,6 +278,12 @@ class BillingApp(App[int]):
         from tui.screens.bill_runs import BillRunsScreen
 
         self.open_screen(BillRunsScreen())
+
+    def action_accounts(self) -> None:
+        self.open_object("accounts", "")
+
+    def action_documents(self) -> None:
+        self.open_object("documents", "")
 
     def action_fault_panel(self) -> None:
         from tui.screens.faults import FaultPanelScreen

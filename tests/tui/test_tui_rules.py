@@ -63,6 +63,7 @@ def test_registry_ids_are_unique_and_every_dangerous_action_is_known() -> None:
         "edit_schedule",
         "delete_schedule",
         "charges",
+        "generate_documents",
     }
     hidden = {a.id for a in actions.ACTIONS if a.read_only_hidden}
     assert hidden == {"mark", "fault_add", "fault_delete", "fault_clear", "fault_panel"}
@@ -78,6 +79,7 @@ def test_registry_ids_are_unique_and_every_dangerous_action_is_known() -> None:
         "d",
     )
     assert keys["fault_panel"] == "F" and keys["filter_status"] == "f"
+    assert (keys["accounts"], keys["documents"], keys["generate_documents"]) == ("A", "I", "G")
     assert (keys["confirm_yes"], keys["confirm_no"]) == ("y", "n,escape")
     assert keys["help_close"] == "escape,q,question_mark"
     assert {"confirm_yes", "confirm_no", "help_close"} <= actions.REMAPPABLE_IDS

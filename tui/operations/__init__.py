@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.operations import app_ops, bill_runs, documents, new_bill_run, schedule, schedule_editing
+from tui.operations import (
+    accounts,
+    app_ops,
+    bill_runs,
+    documents,
+    new_bill_run,
+    schedule,
+    schedule_editing,
+)
 from tui.operations.base import Operation
 
 __all__ = ["OPERATIONS", "by_id"]
@@ -24,6 +32,7 @@ OPERATIONS: dict[str, Operation[Any]] = {
         *bill_runs.OPERATIONS,
         *new_bill_run.OPERATIONS,
         *app_ops.OPERATIONS,
+        *accounts.OPERATIONS,
     )
 }
 

@@ -14,7 +14,15 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from backends.base import Backend
-from backends.models import CreditMemo, DocumentStatus, Invoice, PostResult, ScheduleItem
+from backends.models import (
+    BillingDocument,
+    CreditMemo,
+    DocumentStatus,
+    DocumentType,
+    Invoice,
+    PostResult,
+    ScheduleItem,
+)
 from tui.format import day, money
 from tui.keys import KeyNames
 from tui.operations.base import (
@@ -203,8 +211,7 @@ def _changed(kind: str, schedule_may_change: bool) -> Any:
             refs |= document_refs(t.doc)
         # without its schedule known (a credit memo screen), any schedule may show it
         kinds = {"schedule"} if schedule_may_change and not t.related else set()
-        if schedule_may_change:
-            kinds.add("document")
+        kinds.add("document")  # the documents list shows every document, listed or not
         return Change(kind, frozenset(refs), frozenset(kinds))
 
     return changes
@@ -382,7 +389,8 @@ class MarkTarget:
 
 
 def mark_target(screen: Any, keys: KeyNames) -> MarkTarget:
-    """The invoice under the cursor: the schedule row's, or the bill run document's."""
+    """The invoice under the cursor: the schedule row's, the bill run document's, or the
+    documents list row's."""
     if getattr(screen, "schedule", None) is not None:
         schedule = screen.schedule
         item, where, _ = _row_documents(screen)
@@ -402,11 +410,23 @@ def mark_target(screen: Any, keys: KeyNames) -> MarkTarget:
     doc = screen.current_document() if hasattr(screen, "current_document") else None
     if doc is None:
         raise Refused("no document here", getattr(screen, "crumb", None))
+    if isinstance(doc, BillingDocument):  # a row of the documents list
+        return _listed_mark(doc, keys)
     if not isinstance(doc, Invoice):
         raise Refused(f"{doc.number} is a credit memo: bulk post takes invoices", doc.number)
     return MarkTarget(
         doc.id, Marked(doc.id, doc.invoice_number, doc.status, doc.amount, doc.currency)
     )
+
+
+def _listed_mark(doc: BillingDocument, keys: KeyNames) -> MarkTarget:
+    if doc.document_type is not DocumentType.INVOICE:
+        raise Refused(
+            f"{doc.number} is a credit memo: Zuora's bulk post takes invoices only "
+            f"(enter opens it, {keys['post']} posts it there)",
+            doc.number,
+        )
+    return MarkTarget(doc.id, Marked(doc.id, doc.number, doc.status, doc.amount, doc.currency))
 
 
 MARK: Operation[MarkTarget] = Operation(
@@ -521,7 +541,7 @@ def _bulk_changes(ctx: Context[BulkTarget], results: list[PostResult]) -> Change
         refs |= {m.key, m.number}
     for r in results:
         refs |= {x for x in (r.invoice_id, r.invoice_number) if x}
-    return Change("post_marked", frozenset(refs))
+    return Change("post_marked", frozenset(refs), frozenset({"document"}))
 
 
 POST_MARKED: Operation[BulkTarget] = Operation(
