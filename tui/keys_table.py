@@ -21,6 +21,8 @@ _WHERE = {
     actions.FAULTS: "Faults",
     actions.ACTION_LOG: "Action log",
     actions.STARTUP: "Start-up failed",
+    actions.SCHEDULE_FORM: "Schedule form",
+    actions.SCHEDULE_CHARGES: "Charges",
     actions.DIALOG: "dialogs",
     actions.HELP: "help",
     actions.APP: "everywhere",
