@@ -60,6 +60,12 @@ OBJECT_SCREENS = (
 )
 #: the screen shown when the first load fails (retry, quit, help)
 STARTUP = "startup"
+#: the invoice schedule form (new / edit) and the charges screen (detach / attach)
+SCHEDULE_FORM = "schedule_form"
+SCHEDULE_CHARGES = "schedule_charges"
+#: Form screens: their own keys, with the global ones beside them (not object screens: they
+#: have no refresh, and open / back mean something else there).
+FORM_SCOPES = (SCHEDULE_FORM, SCHEDULE_CHARGES)
 #: Modal scopes: their keys are remappable too, and only clash among themselves.
 DIALOG = "dialog"
 HELP = "help"
@@ -214,6 +220,78 @@ ACTIONS: tuple[ActionSpec, ...] = (
         show=False,
         operation=True,
     ),
+    # ---- the schedule form and the charges screen (their own keys; the screens open from
+    # ---- new_schedule / edit_schedule / charges above). Priority: they work while a field of
+    # ---- the form has focus. Saving / applying sends nothing itself (the operation confirms
+    # ---- first), but is what leads to a change, so read-only removes it with the operations.
+    ActionSpec(
+        "form_save",
+        "ctrl+s",
+        "Save",
+        "check the form against Zuora's rules, then confirm and save (the changes shown first)",
+        (SCHEDULE_FORM,),
+        dangerous=True,
+        priority=True,
+    ),
+    ActionSpec(
+        "form_add_item",
+        "ctrl+n",
+        "Add",
+        "add an item after the cursor",
+        (SCHEDULE_FORM,),
+        priority=True,
+    ),
+    ActionSpec(
+        "form_remove_item",
+        "ctrl+d",
+        "Remove",
+        "remove the item under the cursor (Pending items only)",
+        (SCHEDULE_FORM,),
+        priority=True,
+    ),
+    ActionSpec(
+        "form_split",
+        "ctrl+l",
+        "Split",
+        "lay the items out from the Split fields: N equal items, monthly or quarterly dates",
+        (SCHEDULE_FORM,),
+        priority=True,
+    ),
+    ActionSpec(
+        "form_leave",
+        "escape",
+        "Back",
+        "leave the form (asks first when something was typed)",
+        (SCHEDULE_FORM,),
+        priority=True,
+    ),
+    ActionSpec(
+        "charges_mark",
+        "space",
+        "Mark",
+        "mark / unmark the charge: an attached one to detach, a detached one to attach",
+        (SCHEDULE_CHARGES,),
+        read_only_hidden=True,
+        priority=True,
+    ),
+    ActionSpec(
+        "charges_apply",
+        "ctrl+s",
+        "Apply",
+        "detach / attach the marked charges (the list is confirmed first)",
+        (SCHEDULE_CHARGES,),
+        dangerous=True,
+        priority=True,
+    ),
+    ActionSpec(
+        "charges_leave",
+        "escape",
+        "Back",
+        "leave the charges screen; nothing is sent",
+        (SCHEDULE_CHARGES,),
+        priority=True,
+    ),
+    # ---- end of the schedule form and charges block
     ActionSpec(
         "open_credit_memo",
         "m",
@@ -573,7 +651,7 @@ def keymap_problem(keymap: dict[str, str]) -> tuple[str, str] | None:
             if key in RESERVED_KEYS:
                 return action_id, f"{key!r} is reserved for moving in tables"
     global_specs = [s for s in ACTIONS if APP in s.scopes and s.bindable]
-    for scope in (*OBJECT_SCREENS, STARTUP, *MODAL_SCOPES):
+    for scope in (*OBJECT_SCREENS, STARTUP, *FORM_SCOPES, *MODAL_SCOPES):
         owners: dict[str, str] = {}
         # a modal's own bindings win over the global ones, so modals only clash among themselves
         extra = global_specs if scope not in MODAL_SCOPES else []

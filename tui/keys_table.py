@@ -24,6 +24,8 @@ _WHERE = {
     actions.ACCOUNT: "Account",
     actions.DOCUMENTS: "Documents",
     actions.STARTUP: "Start-up failed",
+    actions.SCHEDULE_FORM: "Schedule form",
+    actions.SCHEDULE_CHARGES: "Charges",
     actions.DIALOG: "dialogs",
     actions.HELP: "help",
     actions.APP: "everywhere",

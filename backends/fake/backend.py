@@ -46,6 +46,7 @@ from backends.models import (
     Page,
     PostResult,
     SpecificSubscription,
+    Subscription,
     UpdateInvoiceScheduleRequest,
 )
 from backends.profile import BackendProfile
@@ -173,6 +174,9 @@ class FakeBackend:
 
     async def get_account(self, key: str) -> Account:
         return await self._call(self.engine.get_account, key)
+
+    async def get_subscription(self, key: str) -> Subscription:
+        return await self._call(self.engine.get_subscription, key)
 
     async def list_accounts(
         self, *, search: str | None = None, page_size: int = 50, cursor: str | None = None

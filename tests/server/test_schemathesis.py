@@ -135,6 +135,7 @@ def _real_keys(app: Any) -> dict[str, list[str]]:
     bill_runs = [b["billRun"]["id"] for b in state["billRuns"]]
     orders = [o["orderNumber"] for o in state["orders"]][:8]
     accounts = [a["accountNumber"] for a in state["accounts"]][:4]
+    subscriptions = [s["subscriptionNumber"] for s in state["subscriptions"]][:8]
     return {
         "scheduleKey": schedules,
         "invoiceKey": invoices,
@@ -142,6 +143,7 @@ def _real_keys(app: Any) -> dict[str, list[str]]:
         "billRunId": bill_runs,
         "orderNumber": orders,
         "accountNumber": accounts,
+        "subscription-key": subscriptions,
         "/object-query/accounts/{key}": accounts,
         "/object-query/orders/{key}": orders,
         "/object-query/billing-runs/{key}": bill_runs,

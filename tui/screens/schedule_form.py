@@ -14,20 +14,21 @@ from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Input, Label, Static
 
+from tui import actions
 from tui.format import status
-from tui.keys import DEFAULT_KEYS
+from tui.keys import DEFAULT_KEYS, KeyNames
 from tui.schedule_editor.dates import DateInputError, parse_run_date
 from tui.schedule_editor.diff import ScheduleDiff, diff
 from tui.schedule_editor.plan import plan_of_schedule
 from tui.schedule_editor.state import FormState, ItemRow
 from tui.schedule_editor.summary import summarize
 from tui.schedule_editor.validate import MAX_ITEMS, Problem, validate
-from tui.widgets.footer import ConsoleFooter
+from tui.widgets.footer import ESSENTIAL, ConsoleFooter
 
 __all__ = ["ScheduleFormScreen"]
 
@@ -36,6 +37,7 @@ _CELL_INPUTS = {"name": "#item-name", "run_date": "#item-date", "value": "#item-
 
 
 class ScheduleFormScreen(Screen[dict[str, Any] | None]):
+    SCOPE: ClassVar[str] = actions.SCHEDULE_FORM
     DEFAULT_CSS = """
     ScheduleFormScreen { layout: vertical; }
     ScheduleFormScreen #form-title { text-style: bold; padding: 0 1; background: $boost; width: 1fr; }
@@ -64,13 +66,7 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
     ScheduleFormScreen #errors { height: auto; max-height: 6; padding: 0 1; color: $text-error; }
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("ctrl+n", "add_row", "Add", tooltip="add an item", priority=True),
-        Binding("ctrl+d", "remove_row", "Remove", tooltip="remove the item", priority=True),
-        Binding("ctrl+l", "lay_out", "Split", tooltip="split and date the items", priority=True),
-        Binding("escape", "leave", "Back", priority=True),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = actions.bindings_for(actions.SCHEDULE_FORM)  # type: ignore[assignment]
 
     def __init__(
         self, state: FormState, *, today: date, error: str | None = None, title: str = ""
@@ -87,6 +83,39 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
         self.problems: tuple[Problem, ...] = ()
         #: False until the operator changes something (esc then leaves without asking)
         self.dirty = error is not None
+
+    @property
+    def keys(self) -> KeyNames:
+        return getattr(self.app, "keys", None) or DEFAULT_KEYS
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Read-only (and the registry) decide, as on every console screen."""
+        allowed = getattr(self.app, "action_allowed", None)
+        return allowed is None or bool(allowed(actions.action_method(action, parameters)))
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The screen's bindings, and help / log / quit even while a text field has focus.
+
+        A field takes printable keys as text (``q`` types a q, it never quits), so Textual
+        leaves those global keys out of the bindings while a field has focus. The footer
+        still shows them, greyed out: they work from the items table and the checkbox, and
+        the help lists them as everywhere else."""
+        bindings = super().active_bindings
+        app_bindings = self.app._bindings.copy()
+        if self.app._keymap:
+            app_bindings.apply_keymap(self.app._keymap)
+        for key, found in app_bindings.key_to_bindings.items():
+            for binding in found:
+                if binding.id in ESSENTIAL and key not in bindings:
+                    bindings[key] = ActiveBinding(
+                        self.app,
+                        binding,
+                        False,
+                        f"{binding.tooltip or binding.description}: from the items table "
+                        "(a text field takes the key as text)",
+                    )
+        return bindings
 
     # ------------------------------------------------------------------ layout
 
@@ -223,7 +252,10 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
             widget.disabled = row is None or not row.editable
         note = ""
         if row is None:
-            note = "No items: ctrl+n adds one, ctrl+l splits the total"
+            keys = self.keys
+            note = (
+                f"No items: {keys['form_add_item']} adds one, {keys['form_split']} splits the total"
+            )
         elif row.locked:
             note = f"Item {n + 1 if n is not None else ''} is read-only: {row.locked}"
         self.query_one("#row-note", Static).update(note)
@@ -297,7 +329,7 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
 
     # ------------------------------------------------------------------ keys
 
-    def action_add_row(self) -> None:
+    def action_form_add_item(self) -> None:
         if len(self.state.items) >= MAX_ITEMS:
             self._say(f"An invoice schedule takes at most {MAX_ITEMS} items")
             return
@@ -308,7 +340,7 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
         self._show_summary()
         self.query_one("#item-name", Input).focus()
 
-    def action_remove_row(self) -> None:
+    def action_form_remove_item(self) -> None:
         n = self.cursor
         if n is None:
             return
@@ -322,7 +354,7 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
         self._show_summary()
         self.query_one("#items", DataTable).focus()
 
-    def action_lay_out(self) -> None:
+    def action_form_split(self) -> None:
         """Split the editable rows from the helper fields: N items of a total (or of 100%),
         with run dates monthly or quarterly from a first date."""
         count_text = self.query_one("#split-count", Input).value.strip()
@@ -356,7 +388,7 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
         self._say("")
         self.query_one("#items", DataTable).focus()
 
-    def action_save(self) -> None:
+    def action_form_save(self) -> None:
         result = validate(self.state, self.today)
         if not result.ok:
             self._show_errors(result.problems)
@@ -372,14 +404,13 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
                 return
         self.dismiss({"state": self.state, "plan": result.plan, "diff": change})
 
-    def action_leave(self) -> None:
+    def action_form_leave(self) -> None:
         if not self.dirty:
             self.dismiss(None)
             return
         from tui.operations.base import Confirmation
         from tui.widgets.confirm import ConfirmDialog
 
-        keys = getattr(self.app, "keys", None)
         dialog = ConfirmDialog.for_operation(
             Confirmation(
                 "Discard your changes?",
@@ -388,7 +419,7 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
             ),
             (),
             "",
-            keys or DEFAULT_KEYS,
+            self.keys,
         )
 
         def answered(values: dict[str, Any] | None) -> None:
