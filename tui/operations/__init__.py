@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.operations import app_ops, bill_runs, documents, schedule, schedule_editing
+from tui.operations import (
+    app_ops,
+    bill_run_invoices,
+    bill_runs,
+    documents,
+    schedule,
+    schedule_editing,
+)
 from tui.operations.base import Operation
 
 __all__ = ["OPERATIONS", "by_id"]
@@ -22,6 +29,7 @@ OPERATIONS: dict[str, Operation[Any]] = {
         *schedule_editing.OPERATIONS,
         *documents.OPERATIONS,
         *bill_runs.OPERATIONS,
+        *bill_run_invoices.OPERATIONS,  # bulk posting at scale
         *app_ops.OPERATIONS,
     )
 }
