@@ -3,8 +3,7 @@
 :class:`LongWork` is the app's record of the operations that report progress
 (``ctx.progress(done, total, refused)``): each has a label, its counts and whether the operator
 asked it to stop. While any is running, the screen on top (whichever it is: the operator may
-leave the screen the work started from) carries a :class:`ProgressPanel`, docked above the
-footer: one line per work with a Textual ``ProgressBar`` and "done / refused / remaining", and
+leave the screen the work started from) carries a :class:`ProgressPanel` above its footer: one line per work with a Textual ``ProgressBar`` and "done / refused / remaining", and
 the stop key as bound. The panel is mounted when work starts and on every screen shown while it
 runs, and removed from every screen when the last work ends, so a screen pays for it only while
 there is something to show.
@@ -15,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, ProgressBar
 
@@ -45,21 +45,18 @@ class Work:
     def counts(self) -> str:
         """``1,250 of 10,000 done · 3 refused · 8,750 remaining``."""
         text = f"{self.done:,} of {self.total:,} done · {self.refused:,} refused"
-        text += f" · {self.remaining:,} remaining"
-        if self.stopping:
-            text += " · stopping after the batch in flight"
-        return text
+        # (stopping is said by the panel's hint line)
+        return text + f" · {self.remaining:,} remaining"
 
 
-class WorkLine(Horizontal):
-    """One work: its label, the bar, its counts."""
+class WorkLine(Vertical):
+    """One work: its label and counts, then the bar."""
 
     DEFAULT_CSS = """
-    WorkLine { height: 1; }
-    WorkLine > .work-label { width: auto; max-width: 40; padding: 0 1 0 0; text-style: bold; }
-    WorkLine > ProgressBar { width: auto; padding: 0 1 0 0; }
-    WorkLine > ProgressBar > Bar { width: 24; }
-    WorkLine > .work-counts { width: 1fr; color: $text-muted; }
+    WorkLine { height: 2; }
+    WorkLine > .work-text { height: 1; width: 1fr; }
+    WorkLine > ProgressBar { width: 1fr; height: 1; }
+    WorkLine > ProgressBar > Bar { width: 1fr; }
     """
 
     def __init__(self, work: Work) -> None:
@@ -68,19 +65,20 @@ class WorkLine(Horizontal):
         self._work = work
 
     def compose(self) -> ComposeResult:
-        work = self._work
-        yield Label(f"{work.label}: {work.obj}", classes="work-label")
-        yield ProgressBar(total=max(work.total, 1), show_eta=False, show_percentage=True, id="bar")
-        yield Label(work.counts(), classes="work-counts")
+        yield Label(self._text(self._work), classes="work-text", markup=False)
+        yield ProgressBar(total=max(self._work.total, 1), show_eta=False, show_percentage=True)
 
     def on_mount(self) -> None:
         self.show(self._work)
 
+    @staticmethod
+    def _text(work: Work) -> Text:
+        return Text.assemble((f"{work.label}: {work.obj}", "bold"), "  ", work.counts())
+
     def show(self, work: Work) -> None:
         self._work = work
-        bar = self.query_one(ProgressBar)
-        bar.update(total=max(work.total, 1), progress=work.done)
-        self.query_one(".work-counts", Label).update(work.counts())
+        self.query_one(ProgressBar).update(total=max(work.total, 1), progress=work.done)
+        self.query_one(".work-text", Label).update(self._text(work))
 
 
 class ProgressPanel(Vertical):
@@ -88,9 +86,8 @@ class ProgressPanel(Vertical):
 
     DEFAULT_CSS = """
     ProgressPanel {
-        dock: bottom;
         height: auto;
-        max-height: 6;
+        max-height: 8;
         padding: 0 1;
         background: $boost;
         border-top: solid $primary;
@@ -196,5 +193,7 @@ class LongWork:
                     panel.show(works)
 
     def _mount_on(self, screen: Screen[Any]) -> None:
+        # in the screen's flow after its body (which takes 1fr): the body gives up the rows,
+        # and the docked footer stays below it (two widgets docked at one edge would overlap)
         if not screen.query(ProgressPanel):
             screen.mount(ProgressPanel())
