@@ -455,6 +455,26 @@ ACTIONS: tuple[ActionSpec, ...] = (
         capability=FAULT_INJECTION,
         operation=True,
     ),
+    # ---- bulk posting at scale: a bill run's Draft invoices in bulk-post batches, and the
+    # ---- stop key of any long work (tui/operations/bulk.py, tui/widgets/progress_panel.py)
+    ActionSpec(
+        "post_run_invoices",
+        "P",
+        "Post invoices",
+        "post the run's Draft invoices in batches, each posted or refused on its own (progress)",
+        (BILL_RUN,),
+        dangerous=True,
+        operation=True,
+    ),
+    ActionSpec(
+        "stop_work",
+        "ctrl+x",
+        "Stop",
+        "stop a bulk post after the batch in flight (while one runs)",
+        (APP,),
+        priority=True,
+    ),
+    # ---- end of bulk posting
     ActionSpec(
         "bill_runs",
         "B",

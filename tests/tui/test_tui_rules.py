@@ -56,6 +56,7 @@ def test_registry_ids_are_unique_and_every_dangerous_action_is_known() -> None:
         "cancel_invoice",
         "reverse",
         "post_marked",
+        "post_run_invoices",
         "post_bill_run",
         "cancel_bill_run",
         "delete_bill_run",

@@ -13,6 +13,7 @@ from typing import Any
 from tui.operations import (
     accounts,
     app_ops,
+    bill_run_invoices,
     bill_runs,
     documents,
     new_bill_run,
@@ -31,6 +32,7 @@ OPERATIONS: dict[str, Operation[Any]] = {
         *documents.OPERATIONS,
         *bill_runs.OPERATIONS,
         *new_bill_run.OPERATIONS,
+        *bill_run_invoices.OPERATIONS,  # bulk posting at scale
         *app_ops.OPERATIONS,
         *accounts.OPERATIONS,
     )
