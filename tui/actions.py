@@ -459,7 +459,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # ---- stop key of any long work (tui/operations/bulk.py, tui/widgets/progress_panel.py)
     ActionSpec(
         "post_run_invoices",
-        "P",
+        "E",
         "Post invoices",
         "post the run's Draft invoices in batches, each posted or refused on its own (progress)",
         (BILL_RUN,),
@@ -563,7 +563,7 @@ BILL_RUN_ACTIONS: tuple[ActionSpec, ...] = (
         "n",
         "New bill run",
         "bill an account, batches, a bill cycle day or everyone, now or on a schedule (a form)",
-        (BILL_RUNS,),
+        (BILL_RUNS, ACCOUNT),
         dangerous=True,
         operation=True,
     ),
