@@ -142,8 +142,8 @@ def test_specific_subscriptions_added_and_removed() -> None:
     assert apply(old, change) == new
     emptied = diff(old, SchedulePlan(orders=("O-1",), items=()))
     assert emptied.lines() == [
-        "- subscription S-1 (O-1) removed",
-        "  (no specific subscription left: each order's every subscription)",
+        "- subscription S-1 (O-1) removed: none specific left, every subscription of the "
+        "orders counts"
     ]
 
 

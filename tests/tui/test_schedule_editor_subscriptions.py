@@ -33,6 +33,7 @@ async def test_a_specific_subscription_of_an_added_order_is_created_then_removed
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog), errors(screen)
+        assert "Specific subscriptions: A-S00000016 (O-00000018)" in str(app.screen.body)
         await pilot.press("y")
         await settle(pilot)
         (request,) = create.calls[0]
@@ -105,3 +106,27 @@ async def test_saving_reads_the_subscriptions_of_an_order_typed_just_before() ->
         await pilot.press("ctrl+s")  # the orders field was never left
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog), errors(screen)
+
+
+async def test_amounts_that_miss_the_known_total_and_locked_orders_are_named() -> None:
+    from .test_schedule_editor_forms import save_expecting, set_cell
+
+    backend = demo_backend()
+    app = make_app(backend)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_schedule(pilot, "IS-00000002")  # 3 x 2,000.00 USD, item 1 Processed
+        await pilot.press("e")
+        await settle(pilot)
+        screen = form(pilot)
+        update = Spy(backend, "update_invoice_schedule")
+        await set_cell(pilot, screen, 2, "value", "1000.00")
+        text = await save_expecting(pilot, screen, "amounts_total", "item-value")
+        assert "5,000.00 USD but the orders' total is 6,000.00 USD" in text
+        await set_cell(pilot, screen, 2, "value", "2000.00")
+        # the orders field is disabled once the schedule has billed; were the list changed
+        # anyway, saving names the rule and sends nothing
+        screen.state.orders.append("O-00000099")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen and "[orders_locked]" in errors(screen)
+        assert update.calls == []

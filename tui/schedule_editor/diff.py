@@ -73,12 +73,12 @@ class ScheduleDiff:
             out.append(f"+ subscription {subscription} ({order}) added")
         for order, subscription in self.subscriptions_removed:
             out.append(f"- subscription {subscription} ({order}) removed")
+        if self.specific_subscriptions == () and self.subscriptions_removed:
+            out[-1] += ": none specific left, every subscription of the orders counts"
         if self.specific_subscriptions is not None and not (
             self.subscriptions_added or self.subscriptions_removed
         ):
             out.append("~ specific subscriptions' charges changed")
-        if self.specific_subscriptions == () and self.subscriptions_removed:
-            out.append("  (no specific subscription left: each order's every subscription)")
         for position, item in self.items_added:
             out.append(
                 f"+ item {position + 1} added: {item.name or 'unnamed'} · {_day(item)} · "
