@@ -63,9 +63,18 @@ def test_registry_ids_are_unique_and_every_dangerous_action_is_known() -> None:
         "edit_schedule",
         "delete_schedule",
         "charges",
+        "form_save",
+        "charges_apply",
     }
     hidden = {a.id for a in actions.ACTIONS if a.read_only_hidden}
-    assert hidden == {"mark", "fault_add", "fault_delete", "fault_clear", "fault_panel"}
+    assert hidden == {
+        "mark",
+        "fault_add",
+        "fault_delete",
+        "fault_clear",
+        "fault_panel",
+        "charges_mark",
+    }
     keys = {a.id: a.key for a in actions.ACTIONS}
     assert keys["generate"] == "g" and keys["refresh"] == "r" and keys["post"] == "p"
     assert keys["pause_resume"] == "z" and keys["create_bill_run"] == "b"
