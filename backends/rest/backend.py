@@ -285,9 +285,15 @@ def _q(key: str) -> str:
 
 
 def _wire(model: ZuoraModel) -> dict[str, Any]:
-    """A request model as Zuora expects it: camelCase, absent (``None``) fields left out."""
+    """A request model as Zuora expects it: camelCase, absent (``None``) fields left out, and a
+    specific subscription's empty ``chargeNumbers`` too: absent, it means every charge of the
+    subscription (Zuora's samples name charges only to narrow it)."""
     body = convert.drop_nulls(model.to_wire())
     assert isinstance(body, dict)
+    specs = body.get("specificSubscriptions")
+    for spec in specs if isinstance(specs, list) else [body]:
+        if isinstance(spec, dict) and spec.get("chargeNumbers") == []:
+            del spec["chargeNumbers"]
     return body
 
 

@@ -107,10 +107,12 @@ def _new_confirm(target: NewTarget, ctx: Context[NewTarget]) -> Confirmation:
     plan: SchedulePlan = ctx.values["plan"]
     lines = _plan_lines(plan, state.currency)
     shown = lines if len(lines) <= 12 else [*lines[:11], f"… and {len(lines) - 11} more"]
+    specific = ", ".join(f"{sub} ({order})" for order, sub, _ in plan.specific_subscriptions)
     return Confirmation(
         f"Create an invoice schedule for {', '.join(plan.orders)}?",
         f"Account {state.account_key} · {state.currency} · {len(plan.items)} item(s)"
         + (" · invoiced separately" if plan.invoice_separately else "")
+        + (f"\nSpecific subscriptions: {specific}" if specific else "")
         + "\n"
         + "\n".join(shown),
         "Create",
