@@ -28,7 +28,7 @@ import httpx
 from backends import jsoncodec
 from tests.spec.shapes import operation_key, response_schema, shapes
 
-__all__ = ["SpecBoundedTransport", "SpecMinimalTransport", "minimal", "strip"]
+__all__ = ["SpecBoundedTransport", "SpecMinimalTransport", "minimal", "outside", "strip"]
 
 _CUSTOM = re.compile(r"^\w+__(c|NS)$")
 _MONEY_FORMATS = {"decimal", "number", "double", "float"}
@@ -105,6 +105,23 @@ def minimal(value: Any, keep: frozenset[str], removed: set[str] | None = None, a
     return kept
 
 
+def outside(value: Any, keep: frozenset[str], at: str = "") -> set[str]:
+    """The field paths of ``value`` that ``keep`` does not allow (for :func:`minimal`'s output:
+    nothing; a field kept whole allows everything below it)."""
+    found: set[str] = set()
+    if isinstance(value, list):
+        for v in value:
+            found |= outside(v, keep, f"{at}[]")
+    elif isinstance(value, dict):
+        for name, sub in value.items():
+            path = f"{at}.{name}" if at else name
+            if path not in keep:
+                found.add(path)
+            elif any(p.startswith((f"{path}.", f"{path}[]")) for p in keep):
+                found |= outside(sub, keep, path)
+    return found
+
+
 def _as_strings(value: Any, money: frozenset[str], at: str = "") -> Any:
     if isinstance(value, list):
         return [_as_strings(v, money, f"{at}[]") for v in value]
@@ -175,6 +192,8 @@ class SpecMinimalTransport(_Rewriting):
         turns = itertools.cycle((True, False))
         self.strings = strings or (lambda: next(turns))
         self.money_as_strings = 0  #: answers whose money fields were sent as strings
+        #: every answer sent: operation, body, and the paths it was allowed (for assertions)
+        self.answers: list[tuple[str, Any, frozenset[str]]] = []
 
     def rewrite(
         self, key: str, status: int, data: Any, removed: set[str], request: httpx.Request
@@ -183,6 +202,7 @@ class SpecMinimalTransport(_Rewriting):
         bounded = strip(data, schema) if isinstance(schema, dict) else data
         keep = keep_paths(key, status) | expansions(schema, request.url.params.get_list("expand[]"))
         kept = minimal(bounded, keep, removed)
+        self.answers.append((key, kept, keep))
         money = money_paths(key, status)
         if money and self.strings():
             self.money_as_strings += 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -23,7 +24,7 @@ from backends.models import (
 from backends.rest import RestBackend
 from tests.server.factories import LOOPBACK, Control, new_client_id
 
-from .spec_tenant import SpecMinimalTransport
+from .spec_tenant import SpecMinimalTransport, minimal, outside
 
 
 @dataclass
@@ -122,3 +123,69 @@ async def test_actions(tenant: Tenant) -> None:
     assert documents.credit_memos
     posted = await b.post_credit_memo(documents.credit_memos[0].number)
     assert posted.status is DocumentStatus.POSTED
+
+
+def test_minimal_keeps_required_and_sample_paths_only() -> None:
+    keep = frozenset({"orders", "orders[].orderNumber", "orders[].subscriptions", "success"})
+    body = {
+        "orders": [{"orderNumber": "O-1", "category": "NewSales", "subscriptions": [{"a": 1}]}],
+        "success": True,
+        "nextPage": "p2",
+    }
+    removed: set[str] = set()
+    kept = minimal(body, keep, removed)
+    # subscriptions: the sample shows it without parts, so it is kept whole
+    assert kept == {
+        "orders": [{"orderNumber": "O-1", "subscriptions": [{"a": 1}]}],
+        "success": True,
+    }
+    assert removed == {"orders[].category", "nextPage"}
+    assert outside(kept, keep) == set() and outside(body, keep) == removed
+
+
+async def test_every_answer_carries_only_what_the_spec_requires_or_a_sample_shows(
+    tenant: Tenant,
+) -> None:
+    await test_navigation(tenant)
+    answers = tenant.transport.answers
+    assert len({key for key, _, _ in answers}) >= 8
+    for key, body, keep in answers:
+        assert outside(body, keep) == set(), key
+
+
+async def test_decimal_money_reads_the_same_as_a_string_or_a_number(tenant: Tenant) -> None:
+    b = tenant.backend
+    before = tenant.transport.money_as_strings
+    reads = [await b.get_invoice_schedule("IS-00000002") for _ in range(2)]
+    assert tenant.transport.money_as_strings == before + 1  # one answer each way
+    items = [[(i.amount, i.actual_amount) for i in s.schedule_items] for s in reads]
+    assert items[0] == items[1] and all(isinstance(a, Decimal) for a, _ in items[0])
+    number = reads[0].schedule_items[0].invoice_number
+    assert number is not None
+    lines = [await b.get_invoice_items(number) for _ in range(2)]
+    amounts = [[(line.charge_amount, line.tax_amount) for line in page] for page in lines]
+    assert amounts[0] == amounts[1] and amounts[0]
+    assert tenant.transport.money_as_strings == before + 2
+
+
+async def test_orders_page_on_when_the_tenant_names_no_next_page() -> None:
+    """Zuora's v1 orders samples carry no nextPage: a full page is followed by asking for the
+    next one by number, and the list still ends."""
+    app = create_app(TenantRegistry(seed="generated:120"), save_on_shutdown=False)
+    transport = SpecMinimalTransport(FakeServerTransport(app))
+    async with RestBackend(
+        LOOPBACK,
+        client_id=new_client_id("spec"),
+        client_secret=DEMO_CLIENT_SECRET,
+        transport=transport,
+        sleep=_no_sleep,
+    ) as backend:
+        seen: list[str] = []
+        page = await backend.list_orders(page_size=50)
+        while True:
+            seen.extend(o.order_number for o in page.items)
+            if page.next_cursor is None:
+                break
+            page = await backend.list_orders(page_size=50, cursor=page.next_cursor)
+    assert "GET /v1/orders nextPage" in transport.stripped
+    assert len(seen) == len(set(seen)) == 120
