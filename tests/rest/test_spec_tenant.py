@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import httpx
 import pytest
 
+from backends.errors import BackendError
 from backends.fake.server.app import create_app
 from backends.fake.server.tenants import DEMO_CLIENT_SECRET, TenantRegistry
 from backends.fake.server.transport import FakeServerTransport
@@ -189,3 +191,29 @@ async def test_orders_page_on_when_the_tenant_names_no_next_page() -> None:
             page = await backend.list_orders(page_size=50, cursor=page.next_cursor)
     assert "GET /v1/orders nextPage" in transport.stripped
     assert len(seen) == len(set(seen)) == 120
+
+
+class _WithoutOrderNumbers(SpecMinimalTransport):
+    def rewrite(
+        self, key: str, status: int, data: Any, removed: set[str], request: httpx.Request
+    ) -> Any:
+        kept = super().rewrite(key, status, data, removed, request)
+        if key == "GET /v1/orders":
+            for order in kept.get("orders", []):
+                order.pop("orderNumber", None)
+        return kept
+
+
+async def test_a_field_the_console_cannot_do_without_is_named_with_its_endpoint() -> None:
+    app = create_app(TenantRegistry(), save_on_shutdown=False)
+    async with RestBackend(
+        LOOPBACK,
+        client_id=new_client_id("spec"),
+        client_secret=DEMO_CLIENT_SECRET,
+        transport=_WithoutOrderNumbers(FakeServerTransport(app)),
+        sleep=_no_sleep,
+    ) as backend:
+        with pytest.raises(BackendError) as caught:
+            await backend.list_orders()
+    assert caught.value.endpoint == "GET /v1/orders"
+    assert "orders[0].orderNumber" in str(caught.value)
