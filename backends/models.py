@@ -329,7 +329,9 @@ class TriggerDate(ZuoraModel):
 
 
 class OrderAction(ZuoraModel):
-    id: str
+    #: Zuora's v1 order samples (GET_AllOrders, GET_Order) carry no order-action id; only Object
+    #: Query's orderActions rows do. Nothing here keys on it.
+    id: str | None = None
     type: OrderActionType
     sequence: int = 0
     trigger_dates: list[TriggerDate] = Field(default_factory=list)

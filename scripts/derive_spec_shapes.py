@@ -4,7 +4,9 @@ Reads Zuora's compact OpenAPI spec (development time only: the file lives outsid
 ``../shared/reference/zuora-openapi/``) and writes ``tests/spec/zuora_shapes.json``: for every
 operation the REST backend calls or the fake server serves, its request body, query and path
 parameters and, per response status, the response schema with ``$ref`` resolved and ``allOf``
-merged into a compact form (types, formats, enums, required fields, nested objects and arrays).
+merged into a compact form (types, formats, enums, required fields, nested objects and arrays);
+and, under ``samples``, the field paths Zuora's documented response samples show (see
+"Documented samples" below; the seeds and the reference are read from ``../shared`` too).
 
 The output is deterministic (sorted keys, no timestamps): rerunning on the same spec gives the
 same bytes. Usage::
@@ -216,7 +218,488 @@ def _responses(resolver: Resolver, op: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+# --- Documented samples -------------------------------------------------------------------
+#
+# Zuora's spec marks almost nothing required, so what a tenant is sure to send is what Zuora's
+# documented samples show. The file records, per operation and status, the field paths those
+# samples show (``orders[].orderNumber``; ``[]`` for any array element), from three sources:
+#
+# * the seed pages (``../shared/reference/seeds/``): their JSON response samples, parsed;
+# * the project's reference (``../shared/reference/zuora-api.md``): the JSON samples it
+#   reconstructed from developer.zuora.com pages, parsed, per section;
+# * developer.zuora.com's own response samples for the operations neither shows, transcribed
+#   here as the field paths they show (only the paths, no values; the pages are the same
+#   samples Zuora's Order-to-Cash spec carries as ``example``s).
+#
+# The spec's own ``example``s are read too; the compact spec has none (``spec_examples`` in the
+# header counts them).
+
+SEEDS_DIR = REPO / ".." / "shared" / "reference" / "seeds"
+REFERENCE = REPO / ".." / "shared" / "reference" / "zuora-api.md"
+
+_BILL_RUN_OPS = (
+    "POST /v1/invoice-schedules/{scheduleKey}/execute",
+    "POST /v1/bill-runs",
+    "GET /v1/bill-runs/{billRunId}",
+    "PUT /v1/bill-runs/{billRunId}/post",
+    "PUT /v1/bill-runs/{billRunId}/cancel",
+)
+_SCHEDULE_OPS = (
+    "GET /v1/invoice-schedules/{scheduleKey}",
+    "POST /v1/invoice-schedules",
+    "PUT /v1/invoice-schedules/{scheduleKey}",
+    "PUT /v1/invoice-schedules/{scheduleKey}/pause",
+    "PUT /v1/invoice-schedules/{scheduleKey}/resume",
+)
+
+#: Seed file, its title, and which of its JSON objects (by a key they carry) answer which
+#: operations. The bill run object of seed "Execute invoice schedules" comes back from every
+#: bill run operation (the same BillRun schema in the spec), so it stands for them all.
+SEED_SAMPLES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("003_6f1047ced27a537b.txt", "Execute invoice schedules", "billRunNumber", _BILL_RUN_OPS),
+)
+
+#: zuora-api.md section heading (its start), and the operations its JSON samples answer.
+REFERENCE_SAMPLES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("### 3.3 Sample", _SCHEDULE_OPS),
+    ("## 5. Execute", _BILL_RUN_OPS),
+    ("### 7.1 Invoice", ("GET /v1/invoices/{invoiceKey}",)),
+    ("### 8.3 Object Query invoice schedules", ("GET /object-query/invoice-schedules",)),
+    ("### 9.2 OAuth", ("POST /oauth/token",)),
+)
+
+_DEV = "https://developer.zuora.com/v1-api-reference/api/operation/"
+_ORDER_ACTION = (
+    "customFields",
+    "sequence",
+    "triggerDates",
+    "triggerDates[].name",
+    "triggerDates[].triggerDate",
+    "type",
+    "createSubscription",
+    "createSubscription.subscriptionOwnerAccountNumber",
+    "createSubscription.terms",
+    "updateProduct",
+    "updateProduct.ratePlanId",
+    "updateProduct.newRatePlanId",
+    "resume",
+    "termsAndConditions",
+)
+_V1_ORDER = (
+    "createdBy",
+    "createdDate",
+    "currency",
+    "customFields",
+    "description",
+    "existingAccountNumber",
+    "orderDate",
+    "orderLineItems",
+    "orderNumber",
+    "status",
+    "subscriptions",
+    "subscriptions[].baseVersion",
+    "subscriptions[].customFields",
+    "subscriptions[].newVersion",
+    "subscriptions[].orderActions",
+    *(f"subscriptions[].orderActions[].{p}" for p in _ORDER_ACTION),
+    "subscriptions[].subscriptionNumber",
+    "updatedBy",
+    "updatedDate",
+)
+_ACCOUNT_ROW = (
+    "accountNumber",
+    "autoPay",
+    "balance",
+    "batch",
+    "billCycleDay",
+    "billToId",
+    "createdById",
+    "createdDate",
+    "creditBalance",
+    "currency",
+    "id",
+    "invoiceTemplateId",
+    "lastInvoiceDate",
+    "name",
+    "partnerAccount",
+    "paymentTerm",
+    "soldToId",
+    "status",
+    "totalInvoiceBalance",
+    "unappliedBalance",
+    "updatedById",
+    "updatedDate",
+)
+_CREDIT_MEMO = (
+    "accountId",
+    "accountNumber",
+    "amount",
+    "appliedAmount",
+    "autoApplyUponPosting",
+    "cancelledById",
+    "cancelledOn",
+    "comment",
+    "createdById",
+    "createdDate",
+    "creditMemoDate",
+    "currency",
+    "id",
+    "number",
+    "postedById",
+    "postedOn",
+    "reasonCode",
+    "referredInvoiceId",
+    "refundAmount",
+    "reversed",
+    "source",
+    "sourceId",
+    "sourceType",
+    "status",
+    "success",
+    "targetDate",
+    "taxAmount",
+    "unappliedAmount",
+    "updatedById",
+    "updatedDate",
+)
+
+_BILLING_RUN_ROW = (
+    "accountId",
+    "autoEmail",
+    "autoPost",
+    "autoRenewal",
+    "billingRunNumber",
+    "billingRunType",
+    "createdById",
+    "createdDate",
+    "endDate",
+    "executedDate",
+    "id",
+    "invoiceDate",
+    "noEmailForZeroAmountInvoice",
+    "numberOfAccounts",
+    "numberOfCreditMemos",
+    "numberOfInvoices",
+    "startDate",
+    "status",
+    "targetDate",
+    "targetType",
+    "updatedById",
+    "updatedDate",
+)
+
+#: developer.zuora.com response samples (page, field paths shown) for the 200 answers of the
+#: operations the seeds and the reference show none of.
+DEV_SAMPLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "GET /v1/orders": (
+        "GET_AllOrders",
+        ("orders", *(f"orders[].{p}" for p in _V1_ORDER), "orders[].success"),
+    ),
+    "GET /v1/orders/invoiceOwner/{accountNumber}": (
+        "GET_OrdersByInvoiceOwner",
+        ("orders", *(f"orders[].{p}" for p in _V1_ORDER), "orders[].invoiceScheduleId", "success"),
+    ),
+    "GET /v1/orders/{orderNumber}": (
+        "GET_Order",
+        (
+            "order",
+            *(f"order.{p}" for p in _V1_ORDER),
+            "order.invoiceScheduleId",
+            "order.existingAccountDetails",
+            "order.existingAccountDetails.basicInfo",
+            *(
+                f"order.existingAccountDetails.basicInfo.{p}"
+                for p in ("accountNumber", "batch", "id", "name", "status")
+            ),
+            "order.existingAccountDetails.billToContact",
+            "order.subscriptions[].subscriptionOwnerAccountNumber",
+            "order.subscriptions[].externallyManagedBy",
+            "success",
+        ),
+    ),
+    "GET /v1/credit-memos/{creditMemoKey}": ("GET_CreditMemo", _CREDIT_MEMO),
+    "PUT /v1/credit-memos/{creditMemoKey}/post": ("PUT_PostCreditMemo", _CREDIT_MEMO),
+    "GET /v1/invoices/{invoiceKey}/items": (
+        "GET_InvoiceItems",
+        (
+            "invoiceItems",
+            *(
+                f"invoiceItems[].{p}"
+                for p in (
+                    "appliedToItemId",
+                    "balance",
+                    "chargeAmount",
+                    "chargeDate",
+                    "chargeDescription",
+                    "chargeId",
+                    "chargeName",
+                    "chargeType",
+                    "description",
+                    "id",
+                    "invoiceScheduleId",
+                    "invoiceScheduleItemId",
+                    "processingType",
+                    "productName",
+                    "quantity",
+                    "serviceEndDate",
+                    "serviceStartDate",
+                    "sourceItemType",
+                    "subscriptionId",
+                    "subscriptionName",
+                    "taxAmount",
+                    "unitOfMeasure",
+                    "unitPrice",
+                )
+            ),
+            "success",
+        ),
+    ),
+    "POST /v1/invoices/bulk-post": (
+        "POST_PostInvoices",
+        (
+            "invoices",
+            "invoices[].id",
+            "invoices[].processId",
+            "invoices[].reasons",
+            "invoices[].reasons[].code",
+            "invoices[].reasons[].message",
+            "invoices[].success",
+            "success",
+        ),
+    ),
+    "PUT /v1/invoices/{invoiceKey}/reverse": (
+        "PUT_ReverseInvoice",
+        ("creditMemo", "creditMemo.id", "success"),
+    ),
+    "GET /object-query/accounts": (
+        "queryAccounts",
+        ("nextPage", "data", *(f"data[].{p}" for p in _ACCOUNT_ROW)),
+    ),
+    "GET /object-query/invoices": (
+        "queryInvoices",
+        (
+            "nextPage",
+            "data",
+            *(
+                f"data[].{p}"
+                for p in (
+                    "accountId",
+                    "adjustmentAmount",
+                    "amount",
+                    "amountWithoutTax",
+                    "autoPay",
+                    "balance",
+                    "billToContactId",
+                    "comments",
+                    "createdById",
+                    "createdDate",
+                    "creditMemoAmount",
+                    "currency",
+                    "dueDate",
+                    "id",
+                    "includesOneTime",
+                    "includesRecurring",
+                    "includesUsage",
+                    "invoiceDate",
+                    "invoiceNumber",
+                    "paymentAmount",
+                    "paymentTerm",
+                    "postedBy",
+                    "postedDate",
+                    "refundAmount",
+                    "reversed",
+                    "source",
+                    "sourceType",
+                    "status",
+                    "targetDate",
+                    "taxAmount",
+                    "updatedById",
+                    "updatedDate",
+                )
+            ),
+        ),
+    ),
+    "GET /object-query/credit-memos": (
+        "queryCreditMemos",
+        (
+            "nextPage",
+            "data",
+            *(
+                f"data[].{p}"
+                for p in (
+                    "accountId",
+                    "appliedAmount",
+                    "autoApplyUponPosting",
+                    "balance",
+                    "createdById",
+                    "createdDate",
+                    "currency",
+                    "id",
+                    "invoiceId",
+                    "memoDate",
+                    "memoNumber",
+                    "postedById",
+                    "postedOn",
+                    "reasonCode",
+                    "refundAmount",
+                    "reversed",
+                    "source",
+                    "sourceType",
+                    "status",
+                    "taxAmount",
+                    "totalAmount",
+                    "totalAmountWithoutTax",
+                    "updatedById",
+                    "updatedDate",
+                )
+            ),
+        ),
+    ),
+    "GET /object-query/orders": (
+        "queryOrders",
+        (
+            "nextPage",
+            "data",
+            *(
+                f"data[].{p}"
+                for p in (
+                    "id",
+                    "createdById",
+                    "createdDate",
+                    "updatedById",
+                    "updatedDate",
+                    "description",
+                    "orderDate",
+                    "orderNumber",
+                    "accountId",
+                    "status",
+                    "state",
+                    "category",
+                    "invoiceScheduleId",
+                    "account",
+                    *(f"account.{p}" for p in _ACCOUNT_ROW),
+                )
+            ),
+        ),
+    ),
+    "GET /object-query/billing-runs": (
+        "queryBillingRuns",
+        ("nextPage", "data", *(f"data[].{p}" for p in _BILLING_RUN_ROW)),
+    ),
+    "GET /object-query/billing-runs/{key}": ("queryBillingRunByKey", _BILLING_RUN_ROW),
+    "GET /object-query/accounts/{key}": ("queryAccountByKey", _ACCOUNT_ROW),
+}
+
+
+def sample_paths(value: Any, at: str = "", out: set[str] | None = None) -> set[str]:
+    """Every field path of a JSON value: ``a``, ``a.b``, ``a[].c``."""
+    out = set() if out is None else out
+    if isinstance(value, Mapping):
+        for key, sub in value.items():
+            path = f"{at}.{key}" if at else str(key)
+            out.add(path)
+            sample_paths(sub, path, out)
+    elif isinstance(value, list):
+        for sub in value:
+            sample_paths(sub, f"{at}[]", out)
+    return out
+
+
+def json_objects(text: str) -> list[Any]:
+    """The top-level JSON objects in a text (a page with samples between prose)."""
+    decoder = json.JSONDecoder()
+    found: list[Any] = []
+    index = 0
+    while (start := text.find("{", index)) != -1:
+        try:
+            value, end = decoder.raw_decode(text, start)
+        except ValueError:
+            index = start + 1
+            continue
+        if isinstance(value, dict) and value:
+            found.append(value)
+        index = end
+    return found
+
+
+def _section(markdown: str, heading: str) -> str:
+    start = markdown.find("\n" + heading)
+    if start == -1:
+        raise SystemExit(f"zuora-api.md: no section {heading!r}")
+    level = heading.split(" ", 1)[0]
+    rest = markdown[start + 1 :]
+    ends = [rest.find("\n" + h + " ", 1) for h in ("#" * n for n in range(1, len(level) + 1))]
+    ends = [e for e in ends if e > 0]
+    return rest[: min(ends)] if ends else rest
+
+
+def _code_blocks(section: str) -> list[Any]:
+    found: list[Any] = []
+    for block in section.split("```")[1::2]:
+        body = block.split("\n", 1)[1] if block.startswith("json") else ""
+        found.extend(json_objects(body))
+    return found
+
+
+def spec_example_paths(spec: Mapping[str, Any], method: str, path: str) -> dict[str, set[str]]:
+    """Field paths of the spec's own response examples for one operation (per status)."""
+    op = ((spec.get("paths") or {}).get(path) or {}).get(method.lower()) or {}
+    out: dict[str, set[str]] = {}
+    for status, response in (op.get("responses") or {}).items():
+        media = ((response or {}).get("content") or {}).get("application/json")
+        if not isinstance(media, Mapping):
+            continue
+        values = [media["example"]] if "example" in media else []
+        values += [e.get("value") for e in (media.get("examples") or {}).values()]
+        for value in values:
+            if value is not None:
+                sample_paths(value, "", out.setdefault(str(status), set()))
+    return out
+
+
+def derive_samples(
+    spec: Mapping[str, Any], operations: Iterable[tuple[str, str]]
+) -> tuple[dict[str, Any], int]:
+    """Per operation and status: the documented samples' sources and the field paths shown."""
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def add(op: str, status: str, source: str, paths: Iterable[str]) -> None:
+        entry = found.setdefault(op, {}).setdefault(status, {"paths": set(), "sources": set()})
+        entry["paths"].update(paths)
+        entry["sources"].add(source)
+
+    for name, title, marker, ops in SEED_SAMPLES:
+        text = (SEEDS_DIR / name).read_text(encoding="utf-8")
+        for value in json_objects(text):
+            if marker in value:
+                for op in ops:
+                    add(op, "200", f'seed {name} "{title}"', sample_paths(value))
+    markdown = REFERENCE.read_text(encoding="utf-8")
+    for heading, ops in REFERENCE_SAMPLES:
+        for value in _code_blocks(_section(markdown, heading)):
+            for op in ops:
+                add(
+                    op, "200", f"reference zuora-api.md {heading.lstrip('# ')}", sample_paths(value)
+                )
+    for op, (page, paths) in DEV_SAMPLES.items():
+        add(op, "200", _DEV + page + "/", paths)
+    examples = 0
+    for method, path in operations:
+        for status, paths in spec_example_paths(spec, method, path).items():
+            examples += 1
+            add(f"{method} {path}", status, "the spec's example", paths)
+    out = {
+        op: {
+            status: {"paths": sorted(entry["paths"]), "sources": sorted(entry["sources"])}
+            for status, entry in sorted(statuses.items())
+        }
+        for op, statuses in sorted(found.items())
+    }
+    return out, examples
+
+
 def derive(spec: Mapping[str, Any], operations: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    operations = list(operations)
     resolver = Resolver(spec)
     info = spec.get("info") or {}
     ops: dict[str, Any] = {}
@@ -237,6 +720,10 @@ def derive(spec: Mapping[str, Any], operations: Iterable[tuple[str, str]]) -> di
         if body is not None:
             entry["requestBody"] = body
         ops[key] = entry
+    samples, spec_examples = derive_samples(spec, operations)
+    unknown = sorted(set(samples) - set(ops))
+    if unknown:
+        raise SystemExit(f"samples for operations the project neither calls nor serves: {unknown}")
     return {
         "header": {
             "info_version": info.get("version"),
@@ -245,8 +732,17 @@ def derive(spec: Mapping[str, Any], operations: Iterable[tuple[str, str]]) -> di
             "provenance": PROVENANCE,
             "generated_by": "scripts/derive_spec_shapes.py",
             "max_depth": MAX_DEPTH,
+            "samples_from": [
+                "seeds: ../shared/reference/seeds/ (JSON response samples)",
+                "reference: ../shared/reference/zuora-api.md (samples reconstructed from "
+                "developer.zuora.com)",
+                "developer.zuora.com operation pages (response samples; field paths only)",
+                "the spec's own examples",
+            ],
+            "spec_examples": spec_examples,
         },
         "operations": ops,
+        "samples": samples,
     }
 
 

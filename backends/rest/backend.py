@@ -135,6 +135,7 @@ from backends.rest.paging import (
     V1_MAX_PAGE_SIZE,
     PageGuard,
     decode_cursor,
+    encode_cursor,
     oq_cursor,
     oq_page_size,
     v1_cursor,
@@ -275,6 +276,22 @@ def _is_gone(what: str) -> Callable[[object], str | None]:
 
 #: Where ``from_profile`` finds the client id when the profile has none (it is not a secret).
 CLIENT_ID_ENV = "ZUORA_CLIENT_ID"
+
+
+def _next_v1_page(kind: str, path: str, params: list[tuple[str, str]], count: int) -> str | None:
+    """The page after a full v1 page that names no ``nextPage``. Zuora's spec has the field,
+    but its samples (GET_AllOrders, GET_OrdersByInvoiceOwner) show lists without it, so its
+    absence does not prove the end: a page as full as asked may have a successor, asked for by
+    number (an empty page then ends the list). A shorter page is the last one."""
+    query = dict(params)
+    try:
+        page, size = int(query.get("page", "1")), int(query.get("pageSize", "0"))
+    except ValueError:
+        return None
+    if size <= 0 or count < size:
+        return None
+    following = [(k, str(page + 1) if k == "page" else v) for k, v in params]
+    return encode_cursor(kind, {"p": path, "q": [list(pair) for pair in following]})
 
 
 def _q(key: str) -> str:
@@ -611,9 +628,10 @@ class RestBackend(BillingCalls, SubscriptionCalls):
         )
         orders = [self._derive_order(order) for order in parsed]
         # Kept in Zuora's order: sorting within a page would contradict the next page.
-        next_cursor = v1_cursor(
-            kind, path, data.get("nextPage"), current_page=dict(params).get("page")
-        )
+        query = dict(params)
+        next_cursor = v1_cursor(kind, path, data.get("nextPage"), current_page=query.get("page"))
+        if next_cursor is None and "nextPage" not in data and rows:
+            next_cursor = _next_v1_page(kind, path, params, len(rows))
         return Page(items=orders, next_cursor=next_cursor)
 
     async def _learn_accounts(self, numbers: set[str]) -> None:

@@ -91,8 +91,11 @@ def v1_order(raw: dict[str, Any]) -> dict[str, Any]:
     an order without one is keyed by its number: the contract and the console reach orders by
     number only (inferred; the model still requires an ``id``)."""
     order = _object(raw)
-    if "id" not in order and isinstance(order.get("orderNumber"), str):
-        order["id"] = order["orderNumber"]
+    if "id" not in order:
+        number = order.get("orderNumber")
+        # Without a usable number the model refuses it, and must name the number: the empty id
+        # only keeps validation from naming the id derived from it first.
+        order["id"] = number if isinstance(number, str) else ""
     if "invoiceScheduleId" in order:
         order["invoiceScheduleId"] = _as_str(order["invoiceScheduleId"])
     details = order.get("existingAccountDetails")

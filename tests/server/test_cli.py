@@ -56,6 +56,8 @@ def test_bad_arguments_are_one_line_and_status_2(
     assert "Unknown seed 'nope'" in capsys.readouterr().err
     assert server_cli.main(["--client-secret-env", "BTUI_SURELY_UNSET_VAR"]) == 2
     assert "$BTUI_SURELY_UNSET_VAR is empty or not set" in capsys.readouterr().err
+    assert server_cli.main(["--port", "0", "--client-id", "fake-demo-client"]) == 2
+    assert "--client-id must be 36 characters" in capsys.readouterr().err
 
 
 def _wait_started(prepared: cli.Prepared, thread: threading.Thread) -> None:

@@ -14,7 +14,8 @@ from backends.fake.server.api import ROUTES
 from tests.spec.shapes import SHAPES_FILE, check_request, check_response, header, operation_key
 
 REPO = Path(__file__).resolve().parents[2]
-SPEC = REPO / ".." / "shared" / "reference" / "zuora-openapi"
+REFERENCE = REPO / ".." / "shared" / "reference"
+SPEC = REFERENCE / "zuora-openapi"
 
 
 def _script() -> ModuleType:
@@ -42,7 +43,12 @@ def test_every_served_operation_and_the_token_call_are_in_the_file() -> None:
     assert operation_key("POST", "/oauth/token") == "POST /oauth/token"
 
 
-@pytest.mark.skipif(not SPEC.is_dir(), reason="Zuora's spec (../shared) is not on this machine")
+@pytest.mark.skipif(
+    not (
+        SPEC.is_dir() and (REFERENCE / "seeds").is_dir() and (REFERENCE / "zuora-api.md").exists()
+    ),
+    reason="Zuora's spec, the seeds and the reference (../shared) are not on this machine",
+)
 def test_the_committed_file_is_what_the_script_derives_and_rerunning_gives_the_same_bytes() -> None:
     script = _script()
     spec = script.load_spec(SPEC / script.SPEC_NAME)
@@ -95,3 +101,32 @@ def test_nulls_need_nullable_and_request_bodies_are_checked_too() -> None:
         "POST /v1/invoice-schedules/{scheduleKey}/execute request: itemId: "
         "a field the spec does not have"
     ]
+
+
+def test_samples_name_their_sources_and_cover_what_the_console_reads() -> None:
+    from tests.spec.shapes import shapes
+
+    data = shapes()
+    assert data["header"]["spec_examples"] == 0  # the compact spec carries none
+    assert len(data["header"]["samples_from"]) == 4
+    samples = data["samples"]
+    assert set(samples) <= set(data["operations"])
+    # the operations the console reads all have a documented sample
+    for key in (
+        "GET /v1/orders",
+        "GET /v1/orders/{orderNumber}",
+        "GET /v1/invoice-schedules/{scheduleKey}",
+        "POST /v1/invoice-schedules/{scheduleKey}/execute",
+        "GET /v1/invoices/{invoiceKey}",
+        "GET /v1/invoices/{invoiceKey}/items",
+        "GET /v1/credit-memos/{creditMemoKey}",
+        "GET /object-query/invoices",
+        "GET /object-query/billing-runs",
+    ):
+        entry = samples[key]["200"]
+        assert entry["paths"] == sorted(entry["paths"]) and entry["sources"], key
+    seed = samples["POST /v1/invoice-schedules/{scheduleKey}/execute"]["200"]
+    assert 'seed 003_6f1047ced27a537b.txt "Execute invoice schedules"' in seed["sources"]
+    assert "billRunFilters[].invoiceScheduleItemId" in seed["paths"]
+    # v1 orders: no sample shows an id (nor does the spec)
+    assert "orders[].id" not in samples["GET /v1/orders"]["200"]["paths"]

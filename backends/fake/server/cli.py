@@ -162,6 +162,7 @@ def prepare(argv: Sequence[str] | None = None) -> Prepared:
     """Parse ``argv``, build the tenants and bind the socket; raise :class:`CliError` on any
     problem (bad seed, unreadable state file, port in use)."""
     from backends.fake.server.app import create_app
+    from backends.fake.server.control_models import CLIENT_ID_LENGTH
     from backends.fake.server.pipeline import Settings
     from backends.fake.server.tenants import (
         DEMO_CLIENT_ID,
@@ -176,6 +177,12 @@ def prepare(argv: Sequence[str] | None = None) -> Prepared:
         if not secret:
             raise CliError(f"${args.client_secret_env} is empty or not set")
     client_id = args.client_id or DEMO_CLIENT_ID
+    if len(client_id) != CLIENT_ID_LENGTH:
+        # the token endpoint takes only Zuora-shaped ids: a demo id it refuses is a trap
+        raise CliError(
+            f"--client-id must be {CLIENT_ID_LENGTH} characters, as Zuora's client ids are "
+            f"(e.g. a UUID); got {len(client_id)}"
+        )
     try:
         registry = TenantRegistry(
             seed=args.seed,
