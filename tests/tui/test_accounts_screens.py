@@ -172,6 +172,8 @@ async def test_generate_sends_the_dates_exclusions_and_auto_post_chosen() -> Non
         await pilot.press("y")
         await settle(pilot)
         (key, request), kwargs = spy.calls[0], spy.kwargs[0]
+        account = await app.backend.get_account("A00000003")
+        assert key == account.id  # by id, as Zuora's path takes it
         assert isinstance(request, GenerateBillingDocumentsRequest) and not kwargs
         assert request.target_date == date(2026, 5, 15)
         assert request.effective_date == date(2026, 5, 1)
