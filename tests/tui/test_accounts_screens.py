@@ -300,17 +300,3 @@ async def test_read_only_keeps_the_screens_and_removes_generate() -> None:
 
 def test_the_palette_jumps_to_an_account_by_number() -> None:
     assert parse_object_number("a00000003") == ("account", "account", "A00000003")
-
-
-async def test_the_search_field_has_the_focus_as_soon_as_slash_is_handled() -> None:
-    """Keys typed right after ``/`` (a paste, a fast typist) go to the field, never to a
-    binding: ``/Initech`` must not open Documents on its ``I``."""
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("A")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, AccountsScreen)
-        screen.action_search()
-        assert app.focused is screen.query_one("#search", Input)  # no turn of the loop needed

@@ -82,7 +82,7 @@ class AccountsScreen(ConsoleScreen):
         search.cursor_blink = False
         self.table.on_error = lambda exc: self.billing_app.report_error("accounts", exc)
         self.table.start(self._fetch)
-        self.set_focus(self.table)
+        self.table.focus()
 
     def identity(self) -> frozenset[str]:
         return frozenset({"accounts"})
@@ -128,14 +128,14 @@ class AccountsScreen(ConsoleScreen):
         search.display = True
         search.can_focus = True
         search.value = self.search or ""
-        self.set_focus(search)  # at once: the keys typed next go to it
+        search.focus()
 
     @on(Input.Submitted, "#search")
     def _submit(self, event: Input.Submitted) -> None:
         self.search = event.value.strip() or None
         event.input.display = bool(self.search)
         event.input.can_focus = event.input.display
-        self.set_focus(self.table)
+        self.table.focus()
         self.query_one("#status", Label).update("searching accounts…")
         self.table.start(self._fetch)
 
@@ -146,6 +146,6 @@ class AccountsScreen(ConsoleScreen):
             search.value = self.search or ""
             search.display = bool(self.search)
             search.can_focus = search.display
-            self.set_focus(self.table)
+            self.table.focus()
             return
         super().action_back()

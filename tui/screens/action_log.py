@@ -79,7 +79,7 @@ class ActionLogScreen(ConsoleScreen):
         search = self.query_one("#search", Input)
         search.display = search.can_focus = True
         search.value = self.filter_text
-        self.set_focus(search)  # at once: the keys typed next go to it, not to bindings
+        search.focus()
 
     @on(Input.Submitted, "#search")
     def _filter(self, event: Input.Submitted) -> None:

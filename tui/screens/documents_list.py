@@ -109,7 +109,7 @@ class DocumentsScreen(ConsoleScreen):
         self._show_filter()
         self.table.on_error = lambda exc: self.billing_app.report_error("documents", exc)
         self.table.start(self._fetch)
-        self.set_focus(self.table)
+        self.table.focus()
 
     # ------------------------------------------------------------------ what it shows
 
@@ -209,13 +209,13 @@ class DocumentsScreen(ConsoleScreen):
         """Edit the account and date filters (``enter`` applies them, ``esc`` leaves them)."""
         for name in _INPUTS:
             self.query_one(f"#{name}", Input).can_focus = True
-        self.set_focus(self.query_one("#account", Input))  # at once: keys typed next go to it
+        self.query_one("#account", Input).focus()
 
     def _editing(self) -> bool:
         return any(self.query_one(f"#{name}", Input).has_focus for name in _INPUTS)
 
     def _stop_editing(self) -> None:
-        self.set_focus(self.table)
+        self.table.focus()
         for name in _INPUTS:
             self.query_one(f"#{name}", Input).can_focus = False
 
@@ -247,14 +247,14 @@ class DocumentsScreen(ConsoleScreen):
                     title="Filter not applied",
                     severity="warning",
                 )
-                self.set_focus(self.query_one(f"#{name}", Input))
+                self.query_one(f"#{name}", Input).focus()
                 return
         since, until = dates["from"], dates["to"]
         if since is not None and until is not None and since > until:
             self.notify(
                 f"From {since} is after To {until}", title="Filter not applied", severity="warning"
             )
-            self.set_focus(self.query_one("#from", Input))
+            self.query_one("#from", Input).focus()
             return
         number = self.query_one("#account", Input).value.strip()
         self._stop_editing()

@@ -155,7 +155,7 @@ class OrdersScreen(ConsoleScreen):
         search.display = True
         search.can_focus = True
         search.value = self.search or ""
-        self.set_focus(search)  # at once: the keys typed next go to it, not to bindings
+        search.focus()
 
     @on(Input.Submitted, "#search")
     def _submit(self, event: Input.Submitted) -> None:
