@@ -754,7 +754,7 @@ class RestBackend(BillingCalls, SubscriptionCalls):
 
     async def get_account(self, key: str) -> Account:
         path = f"/object-query/accounts/{_q(key)}"
-        data = await self._get(path)
+        data = await self._get(path, [("expand[]", "billto")])  # the bill-to contact too
         if not isinstance(data, dict):
             raise malformed(f"GET {path}", "the body should be a JSON object")
         account = parse_model(Account, convert.oq_account(data), f"GET {path}")

@@ -13,7 +13,8 @@ list_accounts                1  ``GET /object-query/accounts?sort[]=accountnumbe
                                 ``filter[]=accountnumber.SW:…``, any other ``filter[]=name.SW:…``
 list_documents               2  ``GET /object-query/invoices?sort[]=invoicedate.DESC`` and
                                 ``GET /object-query/credit-memos?sort[]=memodate.DESC``, both at
-                                once, with ``status.EQ``, ``accountid.EQ`` and date ``GE``/``LE``
+                                once, ``expand[]=account`` (the account number), with
+                                ``status.EQ``, ``accountid.EQ`` and date ``GE``/``LE``
                                 filters; 1 with a document type. The two are merged by date;
                                 a side whose page was not used up is asked for the same page
                                 again next time (so a later page may cost up to 2 again)
@@ -345,6 +346,7 @@ class BillingCalls:
             params: list[tuple[str, str]] = [
                 ("pageSize", str(size)),
                 ("sort[]", f"{field}.DESC"),
+                ("expand[]", "account"),  # the account number, which the row lacks
                 *[("filter[]", str(f)) for f in side["f"]],
             ]
             if side["c"]:

@@ -6,12 +6,13 @@ The account is read first (the lists need its id and number), then the five list
 at once in one task group: one failure cancels the others and is one notification. A reload
 reads the account and every list again together, as many rows as each table had loaded.
 
-Requests over REST on opening (measured in ``tests/tui/test_accounts_requests.py``):
-1 ``GET /object-query/accounts/{key}``, then at once: orders 1 (``/v1/orders/invoiceOwner/…``)
-+ 1 for the account names of those orders, invoice schedules 1 (Object Query, ``accountid``),
-invoices 1 and credit memos 1 (Object Query, each with its type), bill runs 3 (the account's
-invoices and credit memos for their bill run numbers, then ``billing-runs`` by number; 2 when
-the account has no documents). A next page of one table costs what its first page cost.
+Requests over REST on opening, 8 (measured in ``tests/tui/test_accounts_requests.py``):
+1 ``GET /object-query/accounts/{key}``, then at once: orders 1 (``/v1/orders/invoiceOwner/…``;
+the account's name is known from the account read), invoice schedules 1 (Object Query,
+``accountid``), invoices 1 and credit memos 1 (Object Query, each with its type), bill runs 3
+(the account's invoices and credit memos for their bill run numbers, then ``billing-runs`` by
+number; 2 when the account has no documents). A reload: the same 8, all at once. A next page
+of one table costs what its first page cost.
 
 Generate billing documents (``G``) is an operation (:mod:`tui.operations.accounts`) whose target
 is ``account`` and the bill runs shown; ``bill_run_account`` is what a new bill run started here

@@ -82,12 +82,15 @@ class DocumentsScreen(ConsoleScreen):
         yield from self.compose_header()
         yield Label("", id="filter", classes="section")
         with Horizontal(id="filter-inputs"):
-            yield Label("Account ", classes="filter-label")
-            yield Input(placeholder="number", id="account", compact=True)
-            yield Label(" From ", classes="filter-label")
-            yield Input(placeholder="YYYY-MM-DD", id="from", compact=True)
-            yield Label(" To ", classes="filter-label")
-            yield Input(placeholder="YYYY-MM-DD", id="to", compact=True)
+            for label, name, hint in (
+                ("Account ", "account", "number"),
+                (" From ", "from", "YYYY-MM-DD"),
+                (" To ", "to", "YYYY-MM-DD"),
+            ):
+                yield Label(label, classes="filter-label")
+                field = Input(placeholder=hint, id=name, compact=True)
+                field.can_focus = False  # until / : never where the first key goes
+                yield field
         narrow = self.app.size.width < NARROW
         columns = [key for key in ALL_KEYS if not (narrow and key in NARROW_LEFT_OUT)]
         yield DocumentsTable(
@@ -102,9 +105,7 @@ class DocumentsScreen(ConsoleScreen):
 
     def on_mount(self) -> None:
         for name in _INPUTS:
-            field = self.query_one(f"#{name}", Input)
-            field.can_focus = False  # until / : the first key goes to the table
-            field.cursor_blink = False
+            self.query_one(f"#{name}", Input).cursor_blink = False
         self._show_filter()
         self.table.on_error = lambda exc: self.billing_app.report_error("documents", exc)
         self.table.start(self._fetch)

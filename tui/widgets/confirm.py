@@ -139,7 +139,11 @@ class ConfirmDialog(ModalScreen[dict[str, Any] | None]):
         if f.help:
             yield Static(f.help, classes="field-help")
 
+    #: rows the dialog needs besides its scrolling part: border, title, environment, buttons
+    CHROME_ROWS = 9
+
     def on_mount(self) -> None:
+        self._fit_height()
         for f in self.fields:
             widget = self.query_one(f"#field-{f.name}")
             if isinstance(widget, OptionList) and widget.option_count:
@@ -148,6 +152,15 @@ class ConfirmDialog(ModalScreen[dict[str, Any] | None]):
             self.query_one(f"#field-{self.fields[0].name}").focus()
         else:  # safety first: the defaults stand unless the operator tabs into a field
             self.query_one("#cancel", Button).focus()
+
+    def on_resize(self) -> None:
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """A long body with many inputs scrolls; the buttons always keep their rows (at 80x24
+        a fixed scroll height left them one squashed line)."""
+        room = int(self.app.size.height * 0.95) - self.CHROME_ROWS
+        self.query_one("#scroll").styles.max_height = max(4, min(16, room))
 
     def values(self) -> dict[str, Any] | None:
         """The parsed values, or ``None`` (and the reason shown) if one does not parse."""

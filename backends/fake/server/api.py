@@ -686,26 +686,45 @@ async def _all_documents(call: Call) -> tuple[list[dict[str, Any]], list[dict[st
     )
 
 
+async def _with_accounts(
+    call: Call, rows: Sequence[Mapping[str, Any]], query: OqQuery
+) -> list[Mapping[str, Any]]:
+    """``expand[]=account``: each document row carries its account (Zuora's spec offers it on
+    invoices and credit memos)."""
+    if "account" not in query.expand:
+        return list(rows)
+    accounts: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        account_id = str(row.get("accountId"))
+        if account_id not in accounts:
+            accounts[account_id] = shapes.oq_account(await call.backend.get_account(account_id))
+    return [{**row, "account": accounts[str(row.get("accountId"))]} for row in rows]
+
+
 async def query_invoices(call: Call) -> WireResponse:
     query = parse_oq_query(
         call.query,
         filterable=_INVOICE_FIELDS,
-        expandable=(),
+        expandable=("account",),
         default_sort=(("invoicenumber", False),),
     )
     invoices, _ = await _all_documents(call)
     page, next_page = oq_page(invoices, query, _INVOICE_FIELDS)
     hidden = shapes.OQ_INVOICE_FILTER_ONLY
-    return _oq_list([{k: v for k, v in row.items() if k not in hidden} for row in page], next_page)
+    rows = [{k: v for k, v in row.items() if k not in hidden} for row in page]
+    return _oq_list(await _with_accounts(call, rows, query), next_page)
 
 
 async def query_credit_memos(call: Call) -> WireResponse:
     query = parse_oq_query(
-        call.query, filterable=_MEMO_FIELDS, expandable=(), default_sort=(("memonumber", False),)
+        call.query,
+        filterable=_MEMO_FIELDS,
+        expandable=("account",),
+        default_sort=(("memonumber", False),),
     )
     _, memos = await _all_documents(call)
     page, next_page = oq_page(memos, query, _MEMO_FIELDS)
-    return _oq_list(page, next_page)
+    return _oq_list(await _with_accounts(call, page, query), next_page)
 
 
 # --------------------------------------------------------------------------- the table
