@@ -130,6 +130,8 @@ from backends.rest.envelope import (
 )
 from backends.rest.environments import check_base_url, resolve_base_url
 from backends.rest.paging import (
+    MAX_PAGES,
+    MAX_ROWS,
     OQ_MAX_PAGE_SIZE,
     V1_MAX_PAGE_SIZE,
     PageGuard,
@@ -1165,9 +1167,12 @@ class RestBackend(BillingCalls):
                 f"field billRunNumber {number!r} is not a bill run number",
             )
         source = f"sourceid.EQ:{number}"
+        # a bill run can produce thousands of documents: bounded by rows (MAX_ROWS), not by
+        # the 100 pages (9,900 rows) of other listings
+        pages = -(-MAX_ROWS // OQ_MAX_PAGE_SIZE)
         invoice_rows, memo_rows = await all_of(
-            self._oq_all("/object-query/invoices", [source]),
-            self._oq_all("/object-query/credit-memos", [source]),
+            self._oq_all("/object-query/invoices", [source], max_pages=pages),
+            self._oq_all("/object-query/credit-memos", [source], max_pages=pages),
         )
         invoices = [
             parse_model(
@@ -1195,12 +1200,14 @@ class RestBackend(BillingCalls):
         memos.sort(key=lambda d: d.number)
         return BillRunDocuments(invoices=invoices, credit_memos=memos)
 
-    async def _oq_all(self, path: str, filters: list[str]) -> list[dict[str, Any]]:
+    async def _oq_all(
+        self, path: str, filters: list[str], *, max_pages: int = MAX_PAGES
+    ) -> list[dict[str, Any]]:
         """Every row of an Object Query listing (99 a page), following ``nextPage``."""
         endpoint = f"GET {path}"
         rows: list[dict[str, Any]] = []
         token: str | None = None
-        guard = PageGuard(endpoint)
+        guard = PageGuard(endpoint, max_pages=max_pages)
         while True:
             params: list[tuple[str, str]] = [
                 ("pageSize", str(OQ_MAX_PAGE_SIZE)),
