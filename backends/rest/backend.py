@@ -182,6 +182,10 @@ _MAX_ORDER_SCAN_PAGES = 10
 _V1_SCHEDULE_ITEMS_PAGE = V1_MAX_PAGE_SIZE
 #: Zuora's bulk post takes at most 50 invoices (reference §7.4).
 BULK_POST_LIMIT = 50
+#: Pages a bill run's documents list reads at most: a run can produce thousands of documents,
+#: so it is bounded by rows (``MAX_ROWS``, 203 pages of 99) rather than by the 100 pages
+#: (9,900 rows) of the other listings.
+BILL_RUN_DOCUMENT_PAGES = -(-MAX_ROWS // OQ_MAX_PAGE_SIZE)
 #: Pages of invoice items read at most (40 a page: 20,000 charges, Zuora's per-invoice limit).
 _MAX_ITEM_PAGES = 500
 _MAX_ITEM_ROWS = 20_000
@@ -1167,9 +1171,7 @@ class RestBackend(BillingCalls):
                 f"field billRunNumber {number!r} is not a bill run number",
             )
         source = f"sourceid.EQ:{number}"
-        # a bill run can produce thousands of documents: bounded by rows (MAX_ROWS), not by
-        # the 100 pages (9,900 rows) of other listings
-        pages = -(-MAX_ROWS // OQ_MAX_PAGE_SIZE)
+        pages = BILL_RUN_DOCUMENT_PAGES
         invoice_rows, memo_rows = await all_of(
             self._oq_all("/object-query/invoices", [source], max_pages=pages),
             self._oq_all("/object-query/credit-memos", [source], max_pages=pages),
