@@ -131,6 +131,8 @@ from backends.rest.envelope import (
 )
 from backends.rest.environments import check_base_url, resolve_base_url
 from backends.rest.paging import (
+    MAX_PAGES,
+    MAX_ROWS,
     OQ_MAX_PAGE_SIZE,
     V1_MAX_PAGE_SIZE,
     PageGuard,
@@ -183,6 +185,10 @@ _MAX_ORDER_SCAN_PAGES = 10
 _V1_SCHEDULE_ITEMS_PAGE = V1_MAX_PAGE_SIZE
 #: Zuora's bulk post takes at most 50 invoices (reference §7.4).
 BULK_POST_LIMIT = 50
+#: Pages a bill run's documents list reads at most: a run can produce thousands of documents,
+#: so it is bounded by rows (``MAX_ROWS``, 203 pages of 99) rather than by the 100 pages
+#: (9,900 rows) of the other listings.
+BILL_RUN_DOCUMENT_PAGES = -(-MAX_ROWS // OQ_MAX_PAGE_SIZE)
 #: Pages of invoice items read at most (40 a page: 20,000 charges, Zuora's per-invoice limit).
 _MAX_ITEM_PAGES = 500
 _MAX_ITEM_ROWS = 20_000
@@ -1192,9 +1198,10 @@ class RestBackend(BillingCalls, SubscriptionCalls):
                 f"field billRunNumber {number!r} is not a bill run number",
             )
         source = f"sourceid.EQ:{number}"
+        pages = BILL_RUN_DOCUMENT_PAGES
         invoice_rows, memo_rows = await all_of(
-            self._oq_all("/object-query/invoices", [source]),
-            self._oq_all("/object-query/credit-memos", [source]),
+            self._oq_all("/object-query/invoices", [source], max_pages=pages),
+            self._oq_all("/object-query/credit-memos", [source], max_pages=pages),
         )
         invoices = [
             parse_model(
@@ -1222,12 +1229,14 @@ class RestBackend(BillingCalls, SubscriptionCalls):
         memos.sort(key=lambda d: d.number)
         return BillRunDocuments(invoices=invoices, credit_memos=memos)
 
-    async def _oq_all(self, path: str, filters: list[str]) -> list[dict[str, Any]]:
+    async def _oq_all(
+        self, path: str, filters: list[str], *, max_pages: int = MAX_PAGES
+    ) -> list[dict[str, Any]]:
         """Every row of an Object Query listing (99 a page), following ``nextPage``."""
         endpoint = f"GET {path}"
         rows: list[dict[str, Any]] = []
         token: str | None = None
-        guard = PageGuard(endpoint)
+        guard = PageGuard(endpoint, max_pages=max_pages)
         while True:
             params: list[tuple[str, str]] = [
                 ("pageSize", str(OQ_MAX_PAGE_SIZE)),

@@ -17,6 +17,7 @@ import respx
 from backends import jsoncodec
 from backends.errors import BackendError, NotFoundError, ServerError
 from backends.rest import RestBackend, boundary
+from backends.rest.backend import BILL_RUN_DOCUMENT_PAGES
 from backends.rest.envelope import MAX_DEPTH
 from backends.rest.paging import MAX_PAGES
 from backends.rest.transport import MAX_BODY_BYTES
@@ -159,10 +160,11 @@ async def test_bill_run_documents_stop_past_the_page_bound(
     router.get(f"/v1/bill-runs/{BILL_RUN_ID}").mock(return_value=json_response(bill_run()))
     invoices = router.get("/object-query/invoices").mock(side_effect=_bounded(_forever))
     router.get("/object-query/credit-memos").mock(return_value=json_response({"data": []}))
-    with pytest.raises(ServerError, match=f"past {MAX_PAGES} pages") as caught:
+    with pytest.raises(ServerError, match=f"past {BILL_RUN_DOCUMENT_PAGES} pages") as caught:
         await backend.list_bill_run_documents(BILL_RUN_ID)
     assert caught.value.endpoint == "GET /object-query/invoices"
-    assert invoices.call_count == MAX_PAGES
+    # a run's documents are bounded by rows (20,000), not by the other listings' 100 pages
+    assert invoices.call_count == BILL_RUN_DOCUMENT_PAGES > MAX_PAGES
 
 
 async def test_bill_run_documents_stop_on_a_repeated_token(

@@ -3,8 +3,9 @@
 :class:`LongWork` is the app's record of the operations that report progress
 (``ctx.progress(done, total, refused)``): each has a label, its counts and whether the operator
 asked it to stop. While any is running, the screen on top (whichever it is: the operator may
-leave the screen the work started from) carries a :class:`ProgressPanel` above its footer: one line per work with a Textual ``ProgressBar`` and "done / refused / remaining", and
-the stop key as bound. The panel is mounted when work starts and on every screen shown while it
+leave the screen the work started from) carries a :class:`ProgressPanel` above its footer: one
+line per work with a Textual ``ProgressBar`` and "done / refused / remaining", and the stop key
+as bound. The panel is mounted when work starts and on every screen shown while it
 runs, and removed from every screen when the last work ends, so a screen pays for it only while
 there is something to show.
 """
@@ -18,7 +19,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Label, ProgressBar
+from textual.widgets import Label
 
 if TYPE_CHECKING:
     from tui.app import BillingApp
@@ -65,6 +66,8 @@ class WorkLine(Vertical):
         self._work = work
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import ProgressBar  # only once there is long work to show
+
         yield Label(self._text(self._work), classes="work-text", markup=False)
         yield ProgressBar(total=max(self._work.total, 1), show_eta=False, show_percentage=True)
 
@@ -76,6 +79,8 @@ class WorkLine(Vertical):
         return Text.assemble((f"{work.label}: {work.obj}", "bold"), "  ", work.counts())
 
     def show(self, work: Work) -> None:
+        from textual.widgets import ProgressBar
+
         self._work = work
         self.query_one(ProgressBar).update(total=max(work.total, 1), progress=work.done)
         self.query_one(".work-text", Label).update(self._text(work))
@@ -138,8 +143,9 @@ class LongWork:
         self._show()
 
     def end(self, key: str) -> None:
-        if self.works.pop(key, None) is None:
-            return
+        work = self.works.pop(key, None)
+        if work is None or work.total == 0:
+            return  # never shown: nothing to take down
         self.app.refresh_bindings()
         self._show()
 

@@ -150,19 +150,22 @@ def sync_bill_run(core: Core, bill_run_id: str | None) -> None:
     bill_run = st.bill_runs.get(bill_run_id)
     if bill_run is None or bill_run.status not in {BillRunStatus.COMPLETED, BillRunStatus.POSTED}:
         return
-    statuses = []
-    for doc_id in st.bill_run_documents.get(bill_run_id, []):
+    # Stops at the first live document not Posted, newest first: posting a run of 10,000
+    # invoices one by one, in order, finds the Draft ones at once instead of scanning the run
+    # for every invoice (which made a bulk post of the whole run quadratic).
+    live = False
+    for doc_id in reversed(st.bill_run_documents.get(bill_run_id, [])):
         doc = st.invoices.get(doc_id) or st.credit_memos.get(doc_id)
-        if doc is not None and doc.status is not DocumentStatus.CANCELED:
-            statuses.append(doc.status)
-    if not statuses:
-        return
-    if all(s is DocumentStatus.POSTED for s in statuses):
-        if bill_run.status is not BillRunStatus.POSTED:
-            bill_run.status = BillRunStatus.POSTED
-            bill_run.updated_date = core.clock.now
-    elif bill_run.status is BillRunStatus.POSTED:
-        bill_run.status = BillRunStatus.COMPLETED
+        if doc is None or doc.status is DocumentStatus.CANCELED:
+            continue
+        live = True
+        if doc.status is not DocumentStatus.POSTED:
+            if bill_run.status is BillRunStatus.POSTED:
+                bill_run.status = BillRunStatus.COMPLETED
+                bill_run.updated_date = core.clock.now
+            return
+    if live and bill_run.status is not BillRunStatus.POSTED:
+        bill_run.status = BillRunStatus.POSTED
         bill_run.updated_date = core.clock.now
 
 

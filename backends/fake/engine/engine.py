@@ -313,6 +313,28 @@ class Engine:
             [m.model_copy(deep=True) for m in st.credit_memos.values()],
         )
 
+    def find_invoices(
+        self, *, keys: list[str] | None = None, bill_run_number: str | None = None
+    ) -> list[Invoice]:
+        """Copies of the invoices that ``keys`` name (ids or numbers; unknown ones skipped) or
+        that the bill run numbered ``bill_run_number`` produced: a superset of what an Object
+        Query filter on ``id``/``invoiceNumber`` or ``sourceId`` keeps, so the fake server
+        copies those instead of every invoice of the tenant (it still applies the filters)."""
+        st = self._core.store
+        found: dict[str, Invoice] = {}
+        if keys is not None:
+            for key in keys:
+                invoice = st.invoice(key)
+                if invoice is not None:
+                    found[invoice.id] = invoice
+        if bill_run_number is not None:
+            run_id = st.bill_run_by_number.get(bill_run_number)
+            for doc_id in st.bill_run_documents.get(run_id or "", []):
+                invoice = st.invoices.get(doc_id)
+                if invoice is not None and invoice.source_id == bill_run_number:
+                    found[invoice.id] = invoice
+        return [i.model_copy(deep=True) for i in found.values()]
+
     def get_bill_run_progress(self, bill_run_id: str) -> BillRunProgress:
         return billing.progress(self._core, bill_run_id)
 
