@@ -35,6 +35,15 @@ def test_app_does_not_import_backends_or_http() -> None:
     assert not {m for m in modules if m.startswith(("backends.fake", "backends.rest", "httpx"))}
 
 
+def test_app_does_not_import_the_operations_or_other_screens_until_used() -> None:
+    modules = _modules_after("import tui.app, tui.screens.orders")
+    assert "tui.operations.base" in modules  # Change, for BillingChanged
+    declarations = {m for m in modules if m.startswith(("tui.operations.", "tui.schedule_editor"))}
+    assert declarations == {"tui.operations.base"}
+    screens = {m for m in modules if m.startswith("tui.screens.")}
+    assert screens == {"tui.screens.base", "tui.screens.orders"}
+
+
 def test_config_path_command_runs_in_a_fresh_process(tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "tui", "config", "path"],
