@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pytest rewrites the asserts of every test module and caches the result as bytecode; a shell
+# with PYTHONDONTWRITEBYTECODE set makes every worker redo that (and compile the project) on
+# every run: about 6 s of CPU per worker. The suite runs with bytecode written.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
 
 .PHONY: demo test test-deep lint typecheck pytest screenshots browser-screenshot serve bench fake-server clean
 
@@ -21,11 +25,11 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n auto
+	$(PYTEST) -n auto
 
 # The same suite with the thorough hypothesis profile (many more examples, fresh randomness).
 test-deep: $(STAMP)
-	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -n auto
+	HYPOTHESIS_PROFILE=deep $(PYTEST) -n auto
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py

@@ -13,8 +13,9 @@ import contextlib
 import time
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -31,9 +32,11 @@ from tui.changes import BillingChanged
 from tui.commands import BillingCommands
 from tui.config import ConsoleProfile, state_dir
 from tui.keys import KeyNames
-from tui.operations.runner import OperationRunner
 from tui.watcher import BillRunWatcher
 from tui.widgets.progress_panel import LongWork
+
+if TYPE_CHECKING:
+    from tui.operations.runner import OperationRunner
 
 _DEFAULT = object()
 
@@ -98,10 +101,17 @@ class BillingApp(App[int]):
         self._clash_reported = False
         #: key names as bound: every label, hint and dialog asks it
         self.keys = KeyNames(self.profile.keymap)
-        self.runner = OperationRunner(self)
         #: operations reporting progress, and the panel showing them on the screen on top
         self.long_work = LongWork(self)
         self.watcher = BillRunWatcher(self)
+
+    @cached_property
+    def runner(self) -> OperationRunner:
+        """The one runner of every operation, made (with the registry of operations) when the
+        first action or palette query needs it: nothing on the first paint does."""
+        from tui.operations.runner import OperationRunner
+
+        return OperationRunner(self)
 
     # ------------------------------------------------------------------ lifecycle
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from textual import on, work
+from textual import events, on, work
+from textual.geometry import Region, Size
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import DataTable
 
 from backends.models import Page
@@ -60,6 +62,34 @@ class PagedTable(DataTable[Any], Generic[T]):
         self.on_error: Callable[[BaseException], None] | None = None
         #: client-side sort of the loaded rows: (column key, reverse), or None for backend order
         self.sort_by: tuple[str, bool] | None = None
+        #: the size the row caches were last painted at (see :meth:`_on_resize`)
+        self._painted_size: Size | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._painted_size = self.size
+        return super().render_lines(crop)
+
+    def _on_resize(self, event: events.Resize) -> None:
+        """DataTable drops every cached row on a resize. A table whose rows arrive before its
+        first layout is painted at its final size in that layout and only then hears of the
+        resize: dropping the rows painted at that very size would draw the whole first page a
+        second time. Only a real change of size since the last paint drops them (a row's
+        cells are as wide as their columns, whatever the table's size)."""
+        if event.size == self._painted_size:
+            event.prevent_default()
+
+    def _measure_rows(self) -> None:
+        """Measure the rows just added now, not when the table is next idle.
+
+        DataTable sizes its columns to new rows on idle, and a refresh can come first: the first
+        page was drawn with the columns as wide as their labels ("O-000", "Comple") and drawn
+        again, right, a moment later. Measured here, the first draw is right and the only one.
+        This is what DataTable's own idle handler does (Textual 8)."""
+        if self._require_update_dimensions:
+            self._require_update_dimensions = False
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
 
     def on_mount(self) -> None:
         for label, key in self._columns_spec:
@@ -186,6 +216,7 @@ class PagedTable(DataTable[Any], Generic[T]):
     def _add(self, items: Sequence[T]) -> None:
         for item in items:
             self.add_row(*self._to_row(item), key=self._row_key(item))
+        self._measure_rows()
 
     @on(DataTable.RowHighlighted)
     def _near_end(self, event: DataTable.RowHighlighted) -> None:
