@@ -162,9 +162,8 @@ def advance_line(
         ahead = (target_offset or 0) - (invoice_offset or 0)
         if ahead > 0:
             return (
-                f"Billing in advance: each run bills what is due up to {ahead} "
-                "day(s) after its invoice date (a target date offset of 30 bills next month's "
-                "period)."
+                f"Billing in advance: each run bills what is due up to {ahead} day(s) after "
+                "its invoice date."
             )
         return (
             "Each run bills what is due up to its target date (the run date plus the target "

@@ -36,7 +36,7 @@ from backends.models import (
     Invoice,
 )
 from tui import actions
-from tui.bill_run_form.describe import schedule_words, target_words, who_words
+from tui.bill_run_form.describe import schedule_words, who_words
 from tui.format import day, money, short_id, stamp, status, text_or_dash
 from tui.operations.bill_runs import bill_run_refs, documents_summary, totals
 from tui.operations.documents import Marked
@@ -311,22 +311,16 @@ class BillRunScreen(ConsoleScreen):
                 ("Schedule", schedule_words(run.schedule)),
                 ("Runs", f"{when:%Y-%m-%d %H:%M}" if when is not None else "—"),
             ]
-            if run.target_date is None:
-                pairs.append(
-                    (
-                        "Dates",
-                        target_words(
-                            None,
-                            None,
-                            run.target_date_offset,
-                            run.invoice_date_offset,
-                            scheduled=True,
-                        ),
-                    )
-                )
+        if run.schedule is not None and run.target_date is None:
+            target = run.target_date_offset or 0
+            invoice = run.invoice_date_offset or 0
+            pairs.append(("Dates", f"target run date +{target}d, invoice run date +{invoice}d"))
+        else:
+            pairs += [
+                ("Target date", day(run.target_date)),
+                ("Invoice date", day(run.invoice_date)),
+            ]
         pairs += [
-            ("Target date", day(run.target_date)),
-            ("Invoice date", day(run.invoice_date)),
             ("Excluded", excluded),
             ("Auto post", "yes" if run.auto_post else "no"),
             ("Created", stamp(run.created_date)),
@@ -347,7 +341,13 @@ class BillRunScreen(ConsoleScreen):
         self.billing_app.remember_bill_run(run.bill_run_number, run.id)
         self.set_crumb(run.bill_run_number)
         self.query_one("#summary", Fields).show(self._summary(run, names))
-        self.query_one("#progress", Static).update(progress_text(run, progress, documents))
+        waiting = is_waiting(run, self.billing_app.today())
+        when = run.scheduled_execution_time
+        self.query_one("#progress", Static).update(
+            f"Waiting for its run on {when:%Y-%m-%d %H:%M}: it selects its accounts then"
+            if waiting and when is not None
+            else progress_text(run, progress, documents)
+        )
         self.query_one("#filters-title").display = bool(run.bill_run_filters)
         filters = self.query_one("#filters", DataTable)
         filters.display = bool(run.bill_run_filters)
