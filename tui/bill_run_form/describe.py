@@ -93,7 +93,7 @@ def schedule_words(schedule: BillRunSchedule) -> str:
 
 def _offset(days: int | None) -> str:
     if not days:
-        return "the run date"
+        return "on each run date"
     if days < 0:
         return f"{-days} day{'s' if days != -1 else ''} before each run date"
     return f"{days} day{'s' if days != 1 else ''} after each run date"

@@ -45,12 +45,20 @@ COLUMNS = (
 )
 
 
+def _target(run: BillRun) -> str:
+    """The target date; a scheduled run still waiting shows when it runs instead."""
+    when = run.scheduled_execution_time
+    if run.target_date is None and when is not None and run.status is BillRunStatus.PENDING:
+        return f"runs {when:%m-%d %H:%M}"
+    return day(run.target_date)
+
+
 def bill_run_row(run: BillRun) -> tuple[Any, ...]:
     return (
         run.bill_run_number,
         status(run.status),
         text_or_dash(run.name),
-        day(run.target_date),
+        _target(run),
         day(run.invoice_date),
         text_or_dash(run.number_of_invoices),
         text_or_dash(run.number_of_credit_memos),
