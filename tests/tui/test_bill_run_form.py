@@ -313,3 +313,16 @@ async def test_a_tab_typed_right_after_a_choice_reaches_the_field_it_shows() -> 
         assert app.focused is screen.query_one("#account")
         await pilot.press("shift+tab")
         assert app.focused is screen.query_one("#who")
+
+
+async def test_tabs_in_a_burst_each_move_one_field() -> None:
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_form(pilot)
+        for _ in range(5):
+            app.post_message(events.Key("tab", "\t"))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused is screen.query_one("#target_date")

@@ -98,6 +98,9 @@ async def test_batch1_ahead_over_rest_and_its_screen(rest: Any) -> None:
         billed = run_screen.query_one("#accounts", DataTable)
         assert billed.row_count == 1 and str(billed.get_row_at(0)[0]) == "A00000001"
         assert str(billed.get_row_at(0)[1]) == "Acme Corporation"
+        # Zuora's documents of a run name the account by id: the screen shows its number
+        accounts = {str(run_screen.table.get_row_at(n)[6]) for n in range(3)}
+        assert accounts == {"A00000001"}
 
 
 async def test_schedule_daily_over_rest_and_the_clock_runs_it(rest: Any) -> None:

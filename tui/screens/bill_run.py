@@ -116,7 +116,11 @@ def is_waiting(run: BillRun, today: Any) -> bool:
     )
 
 
-def document_row(doc: Invoice | CreditMemo, marked: bool) -> tuple[Any, ...]:
+def document_row(
+    doc: Invoice | CreditMemo, marked: bool, account_number: str | None = None
+) -> tuple[Any, ...]:
+    """``account_number``: the account's number when the document names only its id (Zuora's
+    v1 documents of a bill run carry ``accountId``; the run's progress knows the numbers)."""
     if isinstance(doc, Invoice):
         kind, number, balance, dated = "Invoice", doc.invoice_number, doc.balance, doc.invoice_date
     else:
@@ -136,7 +140,7 @@ def document_row(doc: Invoice | CreditMemo, marked: bool) -> tuple[Any, ...]:
         state,
         money(doc.amount, doc.currency),
         money(balance, doc.currency),
-        text_or_dash(doc.account_number or doc.account_id),
+        text_or_dash(doc.account_number or account_number or doc.account_id),
         day(dated),
     )
 
@@ -385,16 +389,18 @@ class BillRunScreen(ConsoleScreen):
         table = self.table
         row = table.cursor_row
         table.clear()
+        numbers = {
+            a.account_id: a.account_number
+            for a in (self.progress.accounts if self.progress is not None else [])
+        }
         for doc in docs:
-            table.add_row(*document_row(doc, doc.id in self.marked), key=doc.id)
+            cells = document_row(doc, doc.id in self.marked, numbers.get(doc.account_id))
+            table.add_row(*cells, key=doc.id)
         if docs:
             table.move_cursor(row=min(max(row, 0), len(docs) - 1), animate=False)
         title = f"Documents · {documents_summary(documents)}"
         if wanted is not None:
-            number = next(
-                (d.account_number for d in every if d.account_id == wanted and d.account_number),
-                short_id(wanted),
-            )
+            number = numbers.get(wanted) or short_id(wanted)
             title = f"Documents of {number} · {len(docs)} of {len(every)} · enter on it shows all"
         self.query_one("#documents-title", Label).update(title)
 

@@ -464,7 +464,7 @@ class BillRunFormScreen(Screen[dict[str, Any] | None]):
         here = self.focused
         index = order.index(here) if here in order else (-1 if step > 0 else 0)
         target = order[(index + step) % len(order)]
-        target.focus()
+        self.set_focus(target)  # now: Widget.focus() defers, and tabs may come in a burst
         return target
 
     def action_save(self) -> None:
