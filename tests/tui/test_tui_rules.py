@@ -63,6 +63,8 @@ def test_registry_ids_are_unique_and_every_dangerous_action_is_known() -> None:
         "edit_schedule",
         "delete_schedule",
         "charges",
+        "new_bill_run",
+        "post_document",
     }
     hidden = {a.id for a in actions.ACTIONS if a.read_only_hidden}
     assert hidden == {"mark", "fault_add", "fault_delete", "fault_clear", "fault_panel"}
