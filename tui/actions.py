@@ -577,7 +577,9 @@ BILL_RUN_ACTIONS: tuple[ActionSpec, ...] = (
         operation=True,
     ),
 )
-ACTIONS = ACTIONS + BILL_RUN_ACTIONS
+# placed before the bill runs' own keys, so the footer (registry order) shows them first
+_AT = next(n for n, spec in enumerate(ACTIONS) if spec.id == "filter_status")
+ACTIONS = ACTIONS[:_AT] + BILL_RUN_ACTIONS + ACTIONS[_AT:]
 
 _BY_ID = {spec.id: spec for spec in ACTIONS}
 _BY_METHOD = {method: spec for spec in ACTIONS for method in spec.method_names}

@@ -70,7 +70,7 @@ def test_a_scheduled_run_in_words() -> None:
     plan = plan_of(when="weekly", weekdays="mon thu", run_time="6", target_offset="30")
     assert describe(plan) == (
         "every account in Batch1, weekly on Mon and Thu at 06:00 from 2026-03-03, target date "
-        "30 days after each run date, invoice date the run date, invoices left Draft"
+        "30 days after each run date, invoice date on each run date, invoices left Draft"
     )
     monthly = BillRunSchedule(
         repeat_type=RepeatType.MONTHLY,

@@ -141,6 +141,20 @@ def test_a_daily_schedule_and_its_first_run() -> None:
     assert plan.target_date is None and plan.invoice_date is None
 
 
+def test_weekdays_are_whole_names_or_their_starts() -> None:
+    plan = plan_of_weekdays("Mo, thursday, SA")
+    assert plan == [Weekday.MON, Weekday.THU, Weekday.SAT]
+    for wrong in ("thu30", "monkey", "t", "s"):
+        problems = validate(base(when="weekly", weekdays=wrong), TODAY).problems
+        assert [p.rule for p in problems] == ["weekday-unknown"], wrong
+
+
+def plan_of_weekdays(text: str) -> list[Weekday] | None:
+    plan = validate(base(when="weekly", weekdays=text), TODAY).plan
+    assert plan is not None and plan.schedule is not None
+    return plan.schedule.weekly_on_day
+
+
 def test_weekly_and_monthly_schedules() -> None:
     weekly = validate(base(when="weekly", weekdays="thu mon"), TODAY).plan
     assert weekly is not None and weekly.schedule is not None

@@ -148,7 +148,7 @@ async def test_schedule_a_daily_run_and_the_clock_creates_it() -> None:
         await settle(pilot)
         assert (
             "Bill run BR-00000028 scheduled: every account in Batch1, daily at 02:00 from "
-            "2026-03-03, target date 30 days after each run date, invoice date the run date, "
+            "2026-03-03, target date 30 days after each run date, invoice date on each run date, "
             "invoices left Draft; first run 2026-03-03 02:00"
         ) in messages(app)
         assert not app.watcher.watched  # a definition: nothing to watch until it runs
@@ -295,3 +295,34 @@ async def test_read_only_removes_the_form_but_keeps_the_lists() -> None:
         assert "new_bill_run" not in {spec.id for spec, *_ in valid_actions(app, screen)}
         keys = {b.binding.id for b in screen.active_bindings.values() if b.enabled}
         assert "new_bill_run" not in keys
+
+
+async def test_a_tab_typed_right_after_a_choice_reaches_the_field_it_shows() -> None:
+    """Keys arriving in one burst (a terminal sends them so): the choice, then tab. Textual
+    orders focus by the last layout, where the field just shown has none yet."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_form(pilot)
+        for key in ("left", "left", "tab"):
+            app.post_message(events.Key(key, "\t" if key == "tab" else None))
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.state.who == "account"
+        assert app.focused is screen.query_one("#account")
+        await pilot.press("shift+tab")
+        assert app.focused is screen.query_one("#who")
+
+
+async def test_tabs_in_a_burst_each_move_one_field() -> None:
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_form(pilot)
+        for _ in range(5):
+            app.post_message(events.Key("tab", "\t"))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused is screen.query_one("#target_date")

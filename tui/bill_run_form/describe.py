@@ -93,7 +93,7 @@ def schedule_words(schedule: BillRunSchedule) -> str:
 
 def _offset(days: int | None) -> str:
     if not days:
-        return "the run date"
+        return "on each run date"
     if days < 0:
         return f"{-days} day{'s' if days != -1 else ''} before each run date"
     return f"{days} day{'s' if days != 1 else ''} after each run date"
@@ -162,9 +162,8 @@ def advance_line(
         ahead = (target_offset or 0) - (invoice_offset or 0)
         if ahead > 0:
             return (
-                f"Billing in advance: each run bills what is due up to {ahead} "
-                "day(s) after its invoice date (a target date offset of 30 bills next month's "
-                "period)."
+                f"Billing in advance: each run bills what is due up to {ahead} day(s) after "
+                "its invoice date."
             )
         return (
             "Each run bills what is due up to its target date (the run date plus the target "

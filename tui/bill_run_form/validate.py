@@ -62,7 +62,21 @@ _HOUR = re.compile(r"(\d{1,2})(?::(\d{2}))?")
 _OFFSET = re.compile(r"[+-]?\d{1,4}")
 #: the order charge types are named in (the form's checkboxes, the description)
 CHARGE_ORDER = (ChargeType.ONE_TIME, ChargeType.RECURRING, ChargeType.USAGE)
-_WEEKDAY_NAMES = {d.value.lower(): d for d in Weekday}
+_WEEKDAY_NAMES = {
+    "monday": Weekday.MON,
+    "tuesday": Weekday.TUE,
+    "wednesday": Weekday.WED,
+    "thursday": Weekday.THU,
+    "friday": Weekday.FRI,
+    "saturday": Weekday.SAT,
+    "sunday": Weekday.SUN,
+}
+
+
+def _weekday(word: str) -> Weekday | None:
+    """``mon``, ``Mo``, ``monday``: the one weekday the word starts (two letters at least)."""
+    found = [d for name, d in _WEEKDAY_NAMES.items() if len(word) >= 2 and name.startswith(word)]
+    return found[0] if len(found) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -236,7 +250,7 @@ class _Checker:
         words = [w for w in re.split(r"[,;\s]+", self.state.weekdays.strip().lower()) if w]
         days: list[Weekday] = []
         for word in words:
-            day = _WEEKDAY_NAMES.get(word[:3])
+            day = _weekday(word)
             if day is None:
                 self.refuse(
                     "weekdays",

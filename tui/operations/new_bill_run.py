@@ -149,6 +149,13 @@ def _watch(ctx: Context[NewBillRunTarget], run: BillRun) -> Watch | None:
     )
 
 
+def _after(ctx: Context[NewBillRunTarget], run: BillRun) -> None:
+    """On the bill runs list, the cursor goes to the new run once the list shows it."""
+    focus = getattr(ctx.screen, "focus_run", None)
+    if focus is not None:
+        focus(run.id)
+
+
 NEW_BILL_RUN: Operation[NewBillRunTarget] = Operation(
     id="new_bill_run",
     action_id="new_bill_run",
@@ -159,6 +166,7 @@ NEW_BILL_RUN: Operation[NewBillRunTarget] = Operation(
     success=_success,
     changes=_changes,
     watch=_watch,
+    after=_after,
     guard=lambda t: "form",
 )
 

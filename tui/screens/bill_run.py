@@ -36,7 +36,7 @@ from backends.models import (
     Invoice,
 )
 from tui import actions
-from tui.bill_run_form.describe import schedule_words, target_words, who_words
+from tui.bill_run_form.describe import schedule_words, who_words
 from tui.format import day, money, short_id, stamp, status, text_or_dash
 from tui.operations.bill_runs import bill_run_refs, documents_summary, totals
 from tui.operations.documents import Marked
@@ -116,7 +116,11 @@ def is_waiting(run: BillRun, today: Any) -> bool:
     )
 
 
-def document_row(doc: Invoice | CreditMemo, marked: bool) -> tuple[Any, ...]:
+def document_row(
+    doc: Invoice | CreditMemo, marked: bool, account_number: str | None = None
+) -> tuple[Any, ...]:
+    """``account_number``: the account's number when the document names only its id (Zuora's
+    v1 documents of a bill run carry ``accountId``; the run's progress knows the numbers)."""
     if isinstance(doc, Invoice):
         kind, number, balance, dated = "Invoice", doc.invoice_number, doc.balance, doc.invoice_date
     else:
@@ -136,7 +140,7 @@ def document_row(doc: Invoice | CreditMemo, marked: bool) -> tuple[Any, ...]:
         state,
         money(doc.amount, doc.currency),
         money(balance, doc.currency),
-        text_or_dash(doc.account_number or doc.account_id),
+        text_or_dash(doc.account_number or account_number or doc.account_id),
         day(dated),
     )
 
@@ -311,22 +315,16 @@ class BillRunScreen(ConsoleScreen):
                 ("Schedule", schedule_words(run.schedule)),
                 ("Runs", f"{when:%Y-%m-%d %H:%M}" if when is not None else "—"),
             ]
-            if run.target_date is None:
-                pairs.append(
-                    (
-                        "Dates",
-                        target_words(
-                            None,
-                            None,
-                            run.target_date_offset,
-                            run.invoice_date_offset,
-                            scheduled=True,
-                        ),
-                    )
-                )
+        if run.schedule is not None and run.target_date is None:
+            target = run.target_date_offset or 0
+            invoice = run.invoice_date_offset or 0
+            pairs.append(("Dates", f"target run date +{target}d, invoice run date +{invoice}d"))
+        else:
+            pairs += [
+                ("Target date", day(run.target_date)),
+                ("Invoice date", day(run.invoice_date)),
+            ]
         pairs += [
-            ("Target date", day(run.target_date)),
-            ("Invoice date", day(run.invoice_date)),
             ("Excluded", excluded),
             ("Auto post", "yes" if run.auto_post else "no"),
             ("Created", stamp(run.created_date)),
@@ -347,7 +345,13 @@ class BillRunScreen(ConsoleScreen):
         self.billing_app.remember_bill_run(run.bill_run_number, run.id)
         self.set_crumb(run.bill_run_number)
         self.query_one("#summary", Fields).show(self._summary(run, names))
-        self.query_one("#progress", Static).update(progress_text(run, progress, documents))
+        waiting = is_waiting(run, self.billing_app.today())
+        when = run.scheduled_execution_time
+        self.query_one("#progress", Static).update(
+            f"Waiting for its run on {when:%Y-%m-%d %H:%M}: it selects its accounts then"
+            if waiting and when is not None
+            else progress_text(run, progress, documents)
+        )
         self.query_one("#filters-title").display = bool(run.bill_run_filters)
         filters = self.query_one("#filters", DataTable)
         filters.display = bool(run.bill_run_filters)
@@ -385,16 +389,18 @@ class BillRunScreen(ConsoleScreen):
         table = self.table
         row = table.cursor_row
         table.clear()
+        numbers = {
+            a.account_id: a.account_number
+            for a in (self.progress.accounts if self.progress is not None else [])
+        }
         for doc in docs:
-            table.add_row(*document_row(doc, doc.id in self.marked), key=doc.id)
+            cells = document_row(doc, doc.id in self.marked, numbers.get(doc.account_id))
+            table.add_row(*cells, key=doc.id)
         if docs:
             table.move_cursor(row=min(max(row, 0), len(docs) - 1), animate=False)
         title = f"Documents · {documents_summary(documents)}"
         if wanted is not None:
-            number = next(
-                (d.account_number for d in every if d.account_id == wanted and d.account_number),
-                short_id(wanted),
-            )
+            number = numbers.get(wanted) or short_id(wanted)
             title = f"Documents of {number} · {len(docs)} of {len(every)} · enter on it shows all"
         self.query_one("#documents-title", Label).update(title)
 

@@ -88,6 +88,12 @@ class ChoiceRow(RadioSet):
         else:
             self.action_next_button()
         self.action_toggle_button()
+        chosen = self._selected
+        screen = self.screen
+        if chosen is not None and isinstance(screen, BillRunFormScreen):
+            # at once, not on the Changed message: a key typed right after (tab, then text)
+            # must find the fields of the new choice, not those it hides
+            screen.choose(self.id or "", self._nodes[chosen].id or "")
 
 
 class BillRunFormScreen(Screen[dict[str, Any] | None]):
@@ -266,21 +272,18 @@ class BillRunFormScreen(Screen[dict[str, Any] | None]):
 
     # ------------------------------------------------------------------ typing
 
-    @on(RadioSet.Changed, "#who")
-    def _who(self, event: RadioSet.Changed) -> None:
-        value = (event.pressed.id or "").removeprefix("who-")
-        if value and value != self.state.who:
-            self.state.who = value  # type: ignore[assignment]
-            self._touched()
-            self._arrange()
+    @on(RadioSet.Changed)
+    def _chosen(self, event: RadioSet.Changed) -> None:
+        self.choose(event.radio_set.id or "", event.pressed.id or "")
 
-    @on(RadioSet.Changed, "#when")
-    def _when(self, event: RadioSet.Changed) -> None:
-        value = (event.pressed.id or "").removeprefix("when-")
-        if value and value != self.state.when:
-            self.state.when = value  # type: ignore[assignment]
-            self._touched()
-            self._arrange()
+    def choose(self, row: str, button: str) -> None:
+        """``who`` or ``when`` takes the value of ``button`` (``who-account``)."""
+        value = button.removeprefix(f"{row}-")
+        if row not in ("who", "when") or not value or getattr(self.state, row) == value:
+            return
+        setattr(self.state, row, value)
+        self._touched()
+        self._arrange()
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
@@ -441,6 +444,29 @@ class BillRunFormScreen(Screen[dict[str, Any] | None]):
 
     # ------------------------------------------------------------------ keys
 
+    def tab_order(self) -> list[Widget]:
+        """The fields the current choices show, in the order the form lays them out."""
+        return [w for w in self.query("*") if w.can_focus and not w.disabled and _shown(w)]
+
+    def focus_next(self, selector: Any = "*") -> Widget | None:
+        """Tab in layout order. Textual orders its focus chain by where widgets were last
+        laid out, so a field shown by a choice just made (not laid out yet) would come first:
+        a tab typed right after the choice, and the text after it, would land elsewhere."""
+        return self._step_focus(1)
+
+    def focus_previous(self, selector: Any = "*") -> Widget | None:
+        return self._step_focus(-1)
+
+    def _step_focus(self, step: int) -> Widget | None:
+        order = self.tab_order()
+        if not order:
+            return None
+        here = self.focused
+        index = order.index(here) if here in order else (-1 if step > 0 else 0)
+        target = order[(index + step) % len(order)]
+        self.set_focus(target)  # now: Widget.focus() defers, and tabs may come in a burst
+        return target
+
     def action_save(self) -> None:
         result = validate(self.state, self.today)
         if not result.ok:
@@ -508,6 +534,11 @@ class BillRunFormScreen(Screen[dict[str, Any] | None]):
         widget = self._widget_for(problem)
         if widget is not None:
             widget.focus()
+
+
+def _shown(widget: Widget) -> bool:
+    """Displayed, and so are all its containers."""
+    return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
 
 
 def _int(text: str) -> int | None:

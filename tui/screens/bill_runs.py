@@ -2,8 +2,8 @@
 backend; ``f`` cycles the status filter (the backend filters); ``enter`` opens one.
 
 Post, cancel and delete act on the run under the cursor (``current_run()``): operations in
-:mod:`tui.operations.bill_runs`, shared with the bill run screen. ``/`` narrows the loaded runs
-by number or name.
+:mod:`tui.operations.bill_runs`, shared with the bill run screen. ``n`` starts a new bill run
+(the form of :mod:`tui.operations.new_bill_run`); once created, the cursor lands on it.
 """
 
 from __future__ import annotations
@@ -45,12 +45,20 @@ COLUMNS = (
 )
 
 
+def _target(run: BillRun) -> str:
+    """The target date; a scheduled run still waiting shows when it runs instead."""
+    when = run.scheduled_execution_time
+    if run.target_date is None and when is not None and run.status is BillRunStatus.PENDING:
+        return f"runs {when:%m-%d %H:%M}"
+    return day(run.target_date)
+
+
 def bill_run_row(run: BillRun) -> tuple[Any, ...]:
     return (
         run.bill_run_number,
         status(run.status),
         text_or_dash(run.name),
-        day(run.target_date),
+        _target(run),
         day(run.invoice_date),
         text_or_dash(run.number_of_invoices),
         text_or_dash(run.number_of_credit_memos),
@@ -67,6 +75,8 @@ class BillRunsScreen(ConsoleScreen):
     def __init__(self) -> None:
         super().__init__("Bill runs")
         self.status_filter: BillRunStatus | None = None
+        #: a run to put the cursor on once the list shows it (one just created here)
+        self.pending_cursor: str | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -102,6 +112,10 @@ class BillRunsScreen(ConsoleScreen):
     def current_run(self) -> BillRun | None:
         return self.table.current_item()
 
+    def focus_run(self, run_id: str) -> None:
+        """Put the cursor on ``run_id`` when the list next shows it (after the reload)."""
+        self.pending_cursor = run_id
+
     def _show_filter(self) -> None:
         which = self.status_filter.value if self.status_filter else "all statuses"
         key = self.billing_app.keys["filter_status"]
@@ -112,6 +126,11 @@ class BillRunsScreen(ConsoleScreen):
         self.loaded_once = True
         for run in self.table.items:
             self.billing_app.remember_bill_run(run.bill_run_number, run.id)
+        wanted = self.pending_cursor
+        index = next((n for n, r in enumerate(self.table.items) if r.id == wanted), None)
+        if index is not None:
+            self.pending_cursor = None
+            self.table.move_cursor(row=index, animate=False)
         noun = "bill run" if event.count == 1 else "bill runs"
         parts = [f"{event.count} {noun} loaded"]
         if self.status_filter is not None:
