@@ -39,6 +39,7 @@ from backends.models import (
     Page,
     PostResult,
     SpecificSubscription,
+    Subscription,
     UpdateInvoiceScheduleRequest,
 )
 
@@ -64,6 +65,12 @@ class Backend(Protocol):
     async def get_order(self, order_number: str) -> Order: ...
 
     async def get_account(self, key: str) -> Account: ...
+
+    async def get_subscription(self, key: str) -> Subscription:
+        """A subscription (by number or id) with its rate plans and charges: each charge's
+        number and ``invoice_schedule_id``, the schedule that bills it now (``None``: none, e.g.
+        detached). Only the number is sure to be there; Zuora's spec requires no other field."""
+        ...
 
     async def list_accounts(
         self, *, search: str | None = None, page_size: int = 50, cursor: str | None = None

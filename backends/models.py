@@ -269,35 +269,51 @@ class Account(ZuoraModel):
 
 
 class RatePlanCharge(ZuoraModel):
-    id: str
+    """A subscription's charge. Only ``number`` is required: Zuora's spec marks no field of a
+    subscription's charge as required, and the console needs the number (to detach or attach
+    it) and ``invoice_schedule_id`` (whose schedule bills it; absent: none). The fake engine
+    always fills the rest."""
+
+    id: str | None = None
     number: str  # charge number, C-00000001
-    name: str
-    type: ChargeType
+    name: str | None = None
+    type: ChargeType | None = None
     billing_period: str | None = "Month"
     price: Decimal = Decimal("0")
     quantity: Decimal = Decimal("1")
-    effective_start_date: date
+    effective_start_date: date | None = None
     effective_end_date: date | None = None
     invoice_schedule_id: str | None = None
 
+    @property
+    def start(self) -> date:
+        """``effective_start_date``, which every charge the fake engine makes carries."""
+        if self.effective_start_date is None:
+            raise ValueError(f"charge {self.number} has no effective start date")
+        return self.effective_start_date
+
 
 class RatePlan(ZuoraModel):
-    id: str
-    product_name: str
-    rate_plan_name: str
+    id: str | None = None
+    product_name: str | None = None
+    rate_plan_name: str | None = None
     last_change_type: str | None = None  # "Add", "Remove", "Update" as in Zuora
     rate_plan_charges: list[RatePlanCharge] = Field(default_factory=list)
 
 
 class Subscription(ZuoraModel):
+    """A subscription with its rate plans and charges (``get_subscription``). Zuora's spec
+    requires no field of it; the contract needs ``subscription_number`` (and each charge's
+    number). The fake engine always fills the dates and the account."""
+
     id: str
     subscription_number: str
-    account_id: str
-    account_number: str
-    status: SubscriptionStatus = SubscriptionStatus.ACTIVE
-    term_type: str = "TERMED"
-    contract_effective_date: date
-    term_start_date: date
+    account_id: str | None = None
+    account_number: str | None = None
+    status: SubscriptionStatus | None = SubscriptionStatus.ACTIVE
+    term_type: str | None = "TERMED"
+    contract_effective_date: date | None = None
+    term_start_date: date | None = None
     term_end_date: date | None = None
     cancelled_date: date | None = None
     invoice_schedule_id: str | None = None

@@ -28,12 +28,12 @@ from backends.fake.server.tenants import TenantRegistry
 from backends.fake.server.transport import FakeServerTransport
 from backends.rest.backend import RestBackend
 from backends.rest.secrets import Secret
-from tests.server.factories import Control, FakeServerBackend
+from tests.server.factories import Control, FakeServerBackend, zuora_client_id
 from tests.tui.tui_helpers import make_app, messages, settle
 
 SECRET = "PLANTED-client-secret-q7Zx93Kd"
 WRONG_SECRET = "PLANTED-wrong-secret-Lm40vRt2"
-CLIENT = "secrets-tenant"
+CLIENT = zuora_client_id("secrets-tenant")
 BASE = "http://127.0.0.1:8080"
 
 FAULTS = [

@@ -40,6 +40,9 @@ BILL_RUN = "bill_run"
 BILL_RUNS = "bill_runs"
 FAULTS = "faults"
 ACTION_LOG = "action_log"
+ACCOUNTS = "accounts"
+ACCOUNT = "account"
+DOCUMENTS = "documents"
 APP = "app"
 OBJECT_SCREENS = (
     ORDERS,
@@ -51,9 +54,18 @@ OBJECT_SCREENS = (
     BILL_RUNS,
     FAULTS,
     ACTION_LOG,
+    ACCOUNTS,
+    ACCOUNT,
+    DOCUMENTS,
 )
 #: the screen shown when the first load fails (retry, quit, help)
 STARTUP = "startup"
+#: the invoice schedule form (new / edit) and the charges screen (detach / attach)
+SCHEDULE_FORM = "schedule_form"
+SCHEDULE_CHARGES = "schedule_charges"
+#: Form screens: their own keys, with the global ones beside them (not object screens: they
+#: have no refresh, and open / back mean something else there).
+FORM_SCOPES = (SCHEDULE_FORM, SCHEDULE_CHARGES)
 #: Modal scopes: their keys are remappable too, and only clash among themselves.
 DIALOG = "dialog"
 HELP = "help"
@@ -105,7 +117,19 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "escape",
         "Back",
         "back, with cursor and search kept",
-        (ORDER, SCHEDULE, INVOICE, CREDIT_MEMO, BILL_RUN, BILL_RUNS, FAULTS, ACTION_LOG),
+        (
+            ORDER,
+            SCHEDULE,
+            INVOICE,
+            CREDIT_MEMO,
+            BILL_RUN,
+            BILL_RUNS,
+            FAULTS,
+            ACTION_LOG,
+            ACCOUNTS,
+            ACCOUNT,
+            DOCUMENTS,
+        ),
         show=False,
     ),
     ActionSpec("refresh", "r", "Refresh", "reload; cursor and search kept", OBJECT_SCREENS),
@@ -113,8 +137,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "search",
         "slash",
         "Search",
-        "orders: search on the backend; action log: filter by any text",
-        (ORDERS, ACTION_LOG),
+        "orders, accounts: search on the backend; documents: the account and date filters; "
+        "action log: filter by any text",
+        (ORDERS, ACTION_LOG, ACCOUNTS, DOCUMENTS),
         key_display="/",
     ),
     ActionSpec("sort", "s", "Sort", "cycle the sort column of the loaded rows", (ORDERS,)),
@@ -195,6 +220,78 @@ ACTIONS: tuple[ActionSpec, ...] = (
         show=False,
         operation=True,
     ),
+    # ---- the schedule form and the charges screen (their own keys; the screens open from
+    # ---- new_schedule / edit_schedule / charges above). Priority: they work while a field of
+    # ---- the form has focus. Saving / applying sends nothing itself (the operation confirms
+    # ---- first), but is what leads to a change, so read-only removes it with the operations.
+    ActionSpec(
+        "form_save",
+        "ctrl+s",
+        "Save",
+        "check the form against Zuora's rules, then confirm and save (the changes shown first)",
+        (SCHEDULE_FORM,),
+        dangerous=True,
+        priority=True,
+    ),
+    ActionSpec(
+        "form_add_item",
+        "ctrl+n",
+        "Add",
+        "add an item after the cursor",
+        (SCHEDULE_FORM,),
+        priority=True,
+    ),
+    ActionSpec(
+        "form_remove_item",
+        "ctrl+d",
+        "Remove",
+        "remove the item under the cursor (Pending items only)",
+        (SCHEDULE_FORM,),
+        priority=True,
+    ),
+    ActionSpec(
+        "form_split",
+        "ctrl+l",
+        "Split",
+        "lay the items out from the Split fields: N equal items, monthly or quarterly dates",
+        (SCHEDULE_FORM,),
+        priority=True,
+    ),
+    ActionSpec(
+        "form_leave",
+        "escape",
+        "Back",
+        "leave the form (asks first when something was typed)",
+        (SCHEDULE_FORM,),
+        priority=True,
+    ),
+    ActionSpec(
+        "charges_mark",
+        "space",
+        "Mark",
+        "mark / unmark the charge: an attached one to detach, a detached one to attach",
+        (SCHEDULE_CHARGES,),
+        read_only_hidden=True,
+        priority=True,
+    ),
+    ActionSpec(
+        "charges_apply",
+        "ctrl+s",
+        "Apply",
+        "detach / attach the marked charges (the list is confirmed first)",
+        (SCHEDULE_CHARGES,),
+        dangerous=True,
+        priority=True,
+    ),
+    ActionSpec(
+        "charges_leave",
+        "escape",
+        "Back",
+        "leave the charges screen; nothing is sent",
+        (SCHEDULE_CHARGES,),
+        priority=True,
+    ),
+    # ---- end of the schedule form and charges block
     ActionSpec(
         "open_credit_memo",
         "m",
@@ -256,9 +353,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "space",
         "Mark",
         "mark / unmark this row's invoice for a bulk post",
-        (SCHEDULE, BILL_RUN),
+        (SCHEDULE, BILL_RUN, DOCUMENTS),
         read_only_hidden=True,
-        footer=(BILL_RUN,),
+        footer=(BILL_RUN, DOCUMENTS),
         key_display="space",
         operation=True,
     ),
@@ -267,7 +364,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "M",
         "Post marked",
         "bulk-post the marked invoices",
-        (SCHEDULE, BILL_RUN),
+        (SCHEDULE, BILL_RUN, DOCUMENTS),
         dangerous=True,
         operation=True,
     ),
@@ -282,8 +379,24 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "filter_status",
         "f",
         "Status filter",
-        "cycle the bill run status filter (asks the backend)",
-        (BILL_RUNS,),
+        "cycle the status filter (asks the backend)",
+        (BILL_RUNS, DOCUMENTS),
+    ),
+    ActionSpec(
+        "filter_type",
+        "k",
+        "Type filter",
+        "documents: invoices, credit memos or both (asks the backend)",
+        (DOCUMENTS,),
+    ),
+    ActionSpec(
+        "generate_documents",
+        "G",
+        "Generate documents",
+        "bill this account now up to a target date, paused schedules included",
+        (ACCOUNT,),
+        dangerous=True,
+        operation=True,
     ),
     ActionSpec(
         "post_bill_run",
@@ -342,11 +455,47 @@ ACTIONS: tuple[ActionSpec, ...] = (
         capability=FAULT_INJECTION,
         operation=True,
     ),
+    # ---- bulk posting at scale: a bill run's Draft invoices in bulk-post batches, and the
+    # ---- stop key of any long work (tui/operations/bulk.py, tui/widgets/progress_panel.py)
+    ActionSpec(
+        "post_run_invoices",
+        "E",
+        "Post invoices",
+        "post the run's Draft invoices in batches, each posted or refused on its own (progress)",
+        (BILL_RUN,),
+        dangerous=True,
+        operation=True,
+    ),
+    ActionSpec(
+        "stop_work",
+        "ctrl+x",
+        "Stop",
+        "stop a bulk post after the batch in flight (while one runs)",
+        (APP,),
+        priority=True,
+    ),
+    # ---- end of bulk posting
     ActionSpec(
         "bill_runs",
         "B",
         "Bill runs",
         "every bill run, newest first",
+        (APP,),
+        show=False,
+    ),
+    ActionSpec(
+        "accounts",
+        "A",
+        "Accounts",
+        "every account; / searches by number or name",
+        (APP,),
+        show=False,
+    ),
+    ActionSpec(
+        "documents",
+        "I",
+        "Documents",
+        "the tenant's invoices and credit memos, newest first",
         (APP,),
         show=False,
     ),
@@ -414,7 +563,7 @@ BILL_RUN_ACTIONS: tuple[ActionSpec, ...] = (
         "n",
         "New bill run",
         "bill an account, batches, a bill cycle day or everyone, now or on a schedule (a form)",
-        (BILL_RUNS,),
+        (BILL_RUNS, ACCOUNT),
         dangerous=True,
         operation=True,
     ),
@@ -524,7 +673,7 @@ def keymap_problem(keymap: dict[str, str]) -> tuple[str, str] | None:
             if key in RESERVED_KEYS:
                 return action_id, f"{key!r} is reserved for moving in tables"
     global_specs = [s for s in ACTIONS if APP in s.scopes and s.bindable]
-    for scope in (*OBJECT_SCREENS, STARTUP, *MODAL_SCOPES):
+    for scope in (*OBJECT_SCREENS, STARTUP, *FORM_SCOPES, *MODAL_SCOPES):
         owners: dict[str, str] = {}
         # a modal's own bindings win over the global ones, so modals only clash among themselves
         extra = global_specs if scope not in MODAL_SCOPES else []

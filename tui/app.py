@@ -33,6 +33,7 @@ from tui.config import ConsoleProfile, state_dir
 from tui.keys import KeyNames
 from tui.operations.runner import OperationRunner
 from tui.watcher import BillRunWatcher
+from tui.widgets.progress_panel import LongWork
 
 _DEFAULT = object()
 
@@ -98,6 +99,8 @@ class BillingApp(App[int]):
         #: key names as bound: every label, hint and dialog asks it
         self.keys = KeyNames(self.profile.keymap)
         self.runner = OperationRunner(self)
+        #: operations reporting progress, and the panel showing them on the screen on top
+        self.long_work = LongWork(self)
         self.watcher = BillRunWatcher(self)
 
     # ------------------------------------------------------------------ lifecycle
@@ -117,6 +120,7 @@ class BillingApp(App[int]):
         from tui import gcpolicy  # full collections when idle, not mid key press
 
         gcpolicy.install(self)
+        self.screen_change_signal.subscribe(self, self.long_work.follow)
         self.watcher.start()
         if self.simulated:
             self.load_sim_date()
@@ -137,6 +141,8 @@ class BillingApp(App[int]):
     # ------------------------------------------------------------------ read-only and dangerous
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop_work":  # only while long work runs (else the key is free)
+            return self.long_work.running()
         return self.action_allowed(actions.action_method(action, parameters))
 
     def action_allowed(self, action: str) -> bool:
@@ -169,9 +175,32 @@ class BillingApp(App[int]):
         """The backend's today: the fake's simulated date, else the wall clock's."""
         return self.sim_date or self.clock().date()
 
-    def show_progress(self, label: str, done: int, total: int) -> None:
-        """Long work reports here; the header shows it (``Post marked 50/120``)."""
-        self.progress = f"{label} {done}/{total}" if total else ""
+    def show_progress(self, label: str, done: int, total: int, refused: int = 0) -> None:
+        """Long work reports here; the header shows it (``Post marked 50/120``, and
+        ``· 2 refused`` once some are); the progress panel shows the bar (``long_work``)."""
+        text = f"{label} {done:,}/{total:,}" if total else ""
+        if total and refused:
+            text += f" · {refused:,} refused"
+        self.progress = text
+
+    def action_stop_work(self) -> None:
+        """The stop key: long work (a bulk post) stops after the batch in flight."""
+        stopped = self.long_work.stop()
+        for job in stopped:
+            self.action_log.record(
+                "stop_work",
+                job.obj,
+                "ok",
+                f"{job.label}: stop asked at {job.done:,} of {job.total:,}; the batches in "
+                "flight finish",
+            )
+        if stopped:
+            self.notify(
+                "Stopping after the batch in flight: "
+                + ", ".join(f"{w.label} ({w.done:,}/{w.total:,})" for w in stopped),
+                title="Stop",
+                timeout=6,
+            )
 
     def on_billing_changed(self, message: BillingChanged) -> None:
         """Every mounted console screen, the ones below the top too, hears of every change."""
@@ -205,10 +234,14 @@ class BillingApp(App[int]):
 
     def open_object(self, kind: str, key: str, *, item_id: str | None = None) -> None:
         """Push the screen for an object: ``order``, ``schedule``, ``invoice``, ``credit_memo``,
-        ``bill_run``. The screen loads itself; if the object does not exist it says so and closes.
+        ``bill_run``, ``account`` (or a list: ``accounts``, ``documents``; ``key`` unused). The
+        screen loads itself; if the object does not exist it says so and closes.
         ``item_id`` puts a schedule's cursor on that schedule item.
         """
+        from tui.screens.account import AccountScreen
+        from tui.screens.accounts import AccountsScreen
         from tui.screens.bill_run import BillRunScreen
+        from tui.screens.documents_list import DocumentsScreen
         from tui.screens.invoice import CreditMemoScreen, InvoiceScreen
         from tui.screens.order import OrderScreen
         from tui.screens.schedule import ScheduleScreen
@@ -230,7 +263,15 @@ class BillingApp(App[int]):
             "invoice": InvoiceScreen,
             "credit_memo": CreditMemoScreen,
             "bill_run": BillRunScreen,
+            "account": AccountScreen,
         }
+        lists: dict[str, Callable[[], Any]] = {
+            "accounts": AccountsScreen,
+            "documents": DocumentsScreen,
+        }
+        if kind in lists:
+            self.open_screen(lists[kind]())
+            return
         if kind == "schedule" and item_id is not None:
             self.open_screen(ScheduleScreen(key, item_id=item_id))
             return
@@ -266,6 +307,12 @@ class BillingApp(App[int]):
         from tui.screens.bill_runs import BillRunsScreen
 
         self.open_screen(BillRunsScreen())
+
+    def action_accounts(self) -> None:
+        self.open_object("accounts", "")
+
+    def action_documents(self) -> None:
+        self.open_object("documents", "")
 
     def action_fault_panel(self) -> None:
         from tui.screens.faults import FaultPanelScreen

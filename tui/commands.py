@@ -26,6 +26,7 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("invoice", "invoice", re.compile(r"^INV-?\d+$", re.I)),
     ("credit_memo", "credit memo", re.compile(r"^CM-?\d+$", re.I)),
     ("bill_run", "bill run", re.compile(r"^[0-9a-f]{32}$", re.I)),
+    ("account", "account", re.compile(r"^A\d{3,}$", re.I)),
 )
 
 

@@ -46,6 +46,7 @@ from backends.models import (
     Page,
     PostResult,
     SpecificSubscription,
+    Subscription,
     UpdateInvoiceScheduleRequest,
 )
 from backends.profile import BackendProfile
@@ -56,7 +57,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 Progression = Literal["manual", "realtime"]
-SEEDS = ("demo", "empty", "generated:N")
+SEEDS = ("demo", "empty", "generated:N", "bulk:N")
 
 
 class FakeBackend:
@@ -104,7 +105,8 @@ class FakeBackend:
 
     @classmethod
     def from_profile(cls, profile: BackendProfile) -> Self:
-        """Seed ``demo``, ``empty`` or ``generated:N`` (N generated orders); a ``state_file``
+        """Seed ``demo``, ``empty``, ``generated:N`` (N generated orders) or ``bulk:N`` (a bill
+        run of N Draft invoices); a ``state_file``
         that exists is loaded instead of the seed, and the state is saved back to it on
         ``aclose()``."""
         state_file = profile.state_file
@@ -119,6 +121,19 @@ class FakeBackend:
 
             # "generated:100000" or "generated:100_000": that many generated orders
             engine = generated(max(1, int(profile.seed[10:])))
+        elif profile.seed.startswith("bulk:"):
+            from backends.fake.bulk import bulk, bulk_size
+
+            try:
+                size = bulk_size(profile.seed)
+            except ValueError as exc:
+                raise ValidationError(str(exc)) from None
+            if size is None:
+                raise ValidationError(
+                    f"Unknown fake seed {profile.seed!r}: choose one of {', '.join(SEEDS)}"
+                )
+            # "bulk:10000": one Completed bill run of 10,000 Draft invoices
+            engine = bulk(size)
         else:
             raise ValidationError(
                 f"Unknown fake seed {profile.seed!r}: choose one of {', '.join(SEEDS)}"
@@ -173,6 +188,9 @@ class FakeBackend:
 
     async def get_account(self, key: str) -> Account:
         return await self._call(self.engine.get_account, key)
+
+    async def get_subscription(self, key: str) -> Subscription:
+        return await self._call(self.engine.get_subscription, key)
 
     async def list_accounts(
         self, *, search: str | None = None, page_size: int = 50, cursor: str | None = None

@@ -324,6 +324,7 @@ def _extras(b: _Builder) -> None:
             if extra_plans:
                 sub = e.get_order(order).subscriptions[0].subscription_number
                 plan = e.get_subscription(sub).rate_plans[1]
+                assert plan.id is not None
                 e.remove_product(sub, plan.id, date(2025, 12, 1), order_date=date(2025, 12, 1))
         if kind in (5, 6):
             e.pause_invoice_schedule(schedule.number)

@@ -18,6 +18,7 @@ list_orders(search=name)        2  ``GET /object-query/accounts?filter[]=name.SW
                                    &expand[]=account&sort[]=orderdate.DESC``
 get_order                       1  ``GET /v1/orders/{n}?getAccountDetails=true``
 get_account                     1  ``GET /object-query/accounts/{key}``
+get_subscription                1  ``GET /v1/subscriptions/{key}`` (backends.rest.subscriptions)
 list_invoice_schedules          1  ``GET /object-query/invoice-schedules?filter[]=accountid.EQ:…
                                    &expand[]=invoicescheduleitems(.invoice|.creditmemo)
                                    &expand[]=invoiceschedulebookings``; by order, +1 order GET
@@ -141,6 +142,7 @@ from backends.rest.paging import (
     v1_request,
 )
 from backends.rest.secrets import Secret, read_client_secret
+from backends.rest.subscriptions import SubscriptionCalls
 from backends.rest.tasks import all_of
 from backends.rest.transport import RequestRecord, Transport, maybe_applied, new_idempotency_key
 from backends.tracing import report_recovery
@@ -283,16 +285,23 @@ def _q(key: str) -> str:
 
 
 def _wire(model: ZuoraModel) -> dict[str, Any]:
-    """A request model as Zuora expects it: camelCase, absent (``None``) fields left out."""
+    """A request model as Zuora expects it: camelCase, absent (``None``) fields left out, and a
+    specific subscription's empty ``chargeNumbers`` too: absent, it means every charge of the
+    subscription (Zuora's samples name charges only to narrow it)."""
     body = convert.drop_nulls(model.to_wire())
     assert isinstance(body, dict)
+    specs = body.get("specificSubscriptions")
+    for spec in specs if isinstance(specs, list) else [body]:
+        if isinstance(spec, dict) and spec.get("chargeNumbers") == []:
+            del spec["chargeNumbers"]
     return body
 
 
 @guarded
-class RestBackend(BillingCalls):
+class RestBackend(BillingCalls, SubscriptionCalls):
     """The ``Backend`` contract over Zuora's REST API. See the module docstring (and
-    :mod:`backends.rest.billing` for accounts, documents, progress and generate)."""
+    :mod:`backends.rest.billing` for accounts, documents, progress and generate,
+    :mod:`backends.rest.subscriptions` for subscriptions)."""
 
     def __init__(
         self,

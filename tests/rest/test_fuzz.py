@@ -48,6 +48,7 @@ CALLS: dict[str, Call] = {
     "list_orders name": lambda b: b.list_orders(search="Acme Corp"),
     "get_order": lambda b: b.get_order("O-00000001"),
     "get_account": lambda b: b.get_account("A00000101"),
+    "get_subscription": lambda b: b.get_subscription("A-S00000001"),
     "list_invoice_schedules order": lambda b: b.list_invoice_schedules(order_number="O-1"),
     "list_invoice_schedules account": lambda b: b.list_invoice_schedules(
         account_id=ID, status=InvoiceScheduleStatus.PENDING
@@ -102,6 +103,7 @@ FIELDS = [
     "jobId", "invoiceItems", "chargeAmount", "taxAmount", "subscriptions", "orderActions",
     "existingAccountDetails", "basicInfo", "specificSubscriptions", "chargeNumbers",
     "sourceId", "memoNumber", "balance", "reversed", "invoiceScheduleId", "billCycleDay",
+    "subscriptionNumber", "ratePlans", "ratePlanCharges", "effectiveStartDate",
 ]  # fmt: skip
 
 scalars = st.one_of(

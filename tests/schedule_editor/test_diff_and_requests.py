@@ -131,6 +131,33 @@ def test_orders_added_and_removed() -> None:
     assert diff(old, new).lines() == ["+ order O-3 added", "- order O-1 removed"]
 
 
+def test_specific_subscriptions_added_and_removed() -> None:
+    old = SchedulePlan(orders=("O-1",), items=(), specific_subscriptions=(("O-1", "S-1", ()),))
+    new = SchedulePlan(orders=("O-1",), items=(), specific_subscriptions=(("O-1", "S-2", ()),))
+    change = diff(old, new)
+    assert change.lines() == [
+        "+ subscription S-2 (O-1) added",
+        "- subscription S-1 (O-1) removed",
+    ]
+    assert apply(old, change) == new
+    emptied = diff(old, SchedulePlan(orders=("O-1",), items=()))
+    assert emptied.lines() == [
+        "- subscription S-1 (O-1) removed: none specific left, every subscription of the "
+        "orders counts"
+    ]
+
+
+def test_the_request_names_the_specific_subscriptions() -> None:
+    state = new_state("A00000008", "EUR", OrderInfo("O-00000009", ("S-8", "S-9")), start=TODAY)
+    state.subscriptions = ["S-9"]
+    result = validate(state, TODAY)
+    assert result.plan is not None
+    wire = create_request("A00000008", result.plan).to_wire()
+    assert wire["specificSubscriptions"] == [
+        {"orderKey": "O-00000009", "subscriptionKey": "S-9", "chargeNumbers": []}
+    ]
+
+
 def test_create_request() -> None:
     state = new_state("A00000008", "EUR", OrderInfo("O-00000009"), start=date(2026, 4, 1))
     state.notes = "Launch"

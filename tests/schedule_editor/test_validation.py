@@ -68,10 +68,49 @@ def test_at_most_three_hundred_subscriptions() -> None:
     assert [p.rule for p in problems] == ["subscriptions_max"]
     assert "301" in problems[0].message and "300" in problems[0].message
     # specific subscriptions narrow an order to the ones named
-    state.specific_subscriptions = [
-        SpecificSubscription(order_key="O-00000001", subscription_key="S-00001")
+    state.subscriptions = ["S-00001"]
+    result = validate(state, TODAY)
+    assert result.ok and result.plan is not None
+    assert result.plan.specific_subscriptions == (("O-00000001", "S-00001", ()),)
+
+
+def test_specific_subscriptions_belong_to_the_orders_and_are_named_once() -> None:
+    state = fresh(("", "100%"))
+    state.order_info = {"O-00000001": OrderInfo("O-00000001", ("S-1", "S-2"))}
+    state.subscriptions = ["S-1", "S-9", "S-1"]
+    problems = validate(state, TODAY).problems
+    assert [(p.rule, p.field) for p in problems] == [
+        ("subscription_unknown", "subscriptions"),
+        ("subscriptions_duplicate", "subscriptions"),
     ]
-    assert validate(state, TODAY).ok
+    assert "S-9 is not a subscription of O-00000001 (theirs: S-1, S-2)" in problems[0].message
+    # over the limit with specific ones named: the field in error is theirs
+    state.subscriptions = [f"S-{n}" for n in range(301)]
+    state.order_info = {"O-00000001": OrderInfo("O-00000001", tuple(state.subscriptions))}
+    assert [(p.rule, p.field) for p in validate(state, TODAY).problems] == [
+        ("subscriptions_max", "subscriptions")
+    ]
+
+
+def test_a_kept_specific_subscription_keeps_its_order_and_charges() -> None:
+    stored = schedule()
+    stored.specific_subscriptions = [
+        SpecificSubscription(order_key="O-00000001", subscription_key="S-1", charge_numbers=["C-1"])
+    ]
+    state = edit_state(stored, "A00000001", {"O-00000001": OrderInfo("O-00000001", ("S-1",))})
+    assert state.subscriptions == ["S-1"]
+    result = validate(state, TODAY)
+    assert result.plan is not None
+    assert result.plan.specific_subscriptions == (("O-00000001", "S-1", ("C-1",)),)
+
+
+def test_specific_subscriptions_locked_once_the_schedule_left_pending() -> None:
+    stored = schedule(InvoiceScheduleStatus.PARTIALLY_PROCESSED, processed=1)
+    state = edit_state(stored, "A00000001", {"O-00000001": OrderInfo("O-00000001", ("S-1",))})
+    state.subscriptions = ["S-1"]
+    assert [(p.rule, p.field) for p in validate(state, TODAY).problems] == [
+        ("orders_locked", "subscriptions")
+    ]
 
 
 def test_run_dates_in_order() -> None:

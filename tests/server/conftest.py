@@ -20,8 +20,11 @@ from backends.fake.server.tenants import DEMO_CLIENT_SECRET, TenantRegistry
 from backends.fake.server.transport import FakeServerTransport
 from tests.spec.conformance import spec_conformance  # noqa: F401  (autouse)
 
+from .factories import zuora_client_id
+
 BASE = "http://127.0.0.1:8080"
-CLIENT = "tenant-a"
+CLIENT = zuora_client_id("tenant-a")
+CLIENT_B = zuora_client_id("tenant-b")
 
 
 class Sleeps:

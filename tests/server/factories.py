@@ -25,6 +25,7 @@ import json
 import socket
 import threading
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -50,14 +51,23 @@ __all__ = [
     "rest_over_asgi_backend",
     "rest_over_uvicorn",
     "rest_over_uvicorn_backend",
+    "zuora_client_id",
 ]
 
 LOOPBACK = "http://127.0.0.1:8080"
 _ids = itertools.count(1)
+_CLIENT_IDS = uuid.UUID("5e7a1c2b-0b1f-4c55-9a6e-7e57c11e0000")  # the namespace of test client ids
+
+
+def zuora_client_id(label: str) -> str:
+    """A client id shaped like Zuora's (a 36-character hyphenated UUID, as the token endpoint
+    and Zuora's SDK require), the same for the same ``label``: tests name their tenants."""
+    return str(uuid.uuid5(_CLIENT_IDS, label))
 
 
 def new_client_id(prefix: str = "test") -> str:
-    return f"{prefix}-{next(_ids):04d}"
+    """A Zuora-shaped client id no other test of this process uses: a tenant of its own."""
+    return zuora_client_id(f"{prefix}-{next(_ids):04d}")
 
 
 async def _no_sleep(_seconds: float) -> None:

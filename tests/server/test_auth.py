@@ -7,14 +7,14 @@ import httpx
 from backends.errors import AuthenticationError
 from backends.fake.server.tenants import DEMO_CLIENT_SECRET
 
-from .conftest import Api, body, get_token
+from .conftest import CLIENT, CLIENT_B, Api, body, get_token
 
 
 async def test_token_shape(http: httpx.AsyncClient) -> None:
     r = await http.post(
         "/oauth/token",
         data={
-            "client_id": "x",
+            "client_id": CLIENT,
             "client_secret": DEMO_CLIENT_SECRET,
             "grant_type": "client_credentials",
         },
@@ -27,18 +27,35 @@ async def test_token_shape(http: httpx.AsyncClient) -> None:
 async def test_bad_credentials_and_bad_form(http: httpx.AsyncClient) -> None:
     r = await http.post(
         "/oauth/token",
-        data={"client_id": "x", "client_secret": "wrong", "grant_type": "client_credentials"},
+        data={"client_id": CLIENT, "client_secret": "wrong", "grant_type": "client_credentials"},
     )
     assert r.status_code == 401 and body(r)["error"] == "invalid_client"
-    r = await http.post("/oauth/token", data={"client_id": "x", "client_secret": "wrong"})
+    r = await http.post("/oauth/token", data={"client_id": CLIENT, "client_secret": "wrong"})
     assert r.status_code == 400 and body(r)["error"] == "invalid_request"
     r = await http.get("/oauth/token")
     assert r.status_code == 405
 
 
+async def test_a_client_id_not_shaped_like_zuoras_is_refused(http: httpx.AsyncClient) -> None:
+    """Zuora's spec gives createToken's client_id exactly 36 characters (its SDK checks too)."""
+    for client_id in ("x", CLIENT[:-1], CLIENT + "0"):
+        form = {
+            "client_id": client_id,
+            "client_secret": DEMO_CLIENT_SECRET,
+            "grant_type": "client_credentials",
+        }
+        r = await http.post("/oauth/token", data=form)
+        assert r.status_code == 400, client_id
+        assert body(r)["error"] == "invalid_request" and "36" in body(r)["error_description"]
+    assert body(await http.get("/_fake/tenants"))["tenants"] == []
+    form = {"client_id": CLIENT, "client_secret": DEMO_CLIENT_SECRET}
+    r = await http.post("/oauth/token", data={**form, "grant_type": "client_credentials"})
+    assert r.status_code == 200 and len(CLIENT) == 36
+
+
 async def test_tokens_expire_on_the_simulated_clock(api: Api, http: httpx.AsyncClient) -> None:
     assert (await api.call("GET", "/v1/orders")).status_code == 200
-    await http.post("/_fake/tenants/tenant-a/clock/advance", json={"to": "2026-03-03"})
+    await http.post(f"/_fake/tenants/{CLIENT}/clock/advance", json={"to": "2026-03-03"})
     r = await api.call("GET", "/v1/orders")
     assert r.status_code == 401 and body(r) == {"message": "Authentication error"}
     api.token = await get_token(http)
@@ -46,12 +63,12 @@ async def test_tokens_expire_on_the_simulated_clock(api: Api, http: httpx.AsyncC
 
 
 async def test_reset_revokes_the_tenants_tokens(api: Api, http: httpx.AsyncClient) -> None:
-    await http.post("/_fake/tenants/tenant-a/reset")
+    await http.post(f"/_fake/tenants/{CLIENT}/reset")
     assert (await api.call("GET", "/v1/orders")).status_code == 401
 
 
 async def test_each_client_id_is_its_own_tenant(api: Api, http: httpx.AsyncClient) -> None:
-    other = Api(http, await get_token(http, "tenant-b"))
+    other = Api(http, await get_token(http, CLIENT_B))
     await api.call("PUT", "/v1/invoice-schedules/IS-00000001/pause")
     mine = body(await api.call("GET", "/v1/invoice-schedules/IS-00000001"))
     theirs = body(await other.call("GET", "/v1/invoice-schedules/IS-00000001"))
@@ -85,7 +102,7 @@ async def test_rest_backend_with_a_wrong_secret() -> None:
     app = create_app(TenantRegistry(client_secret="right"), save_on_shutdown=False)
     async with RestBackend(
         "http://127.0.0.1:8080",
-        client_id="x",
+        client_id=CLIENT,
         client_secret="wrong",
         transport=FakeServerTransport(app),
     ) as backend:

@@ -17,7 +17,8 @@ from backends import jsoncodec
 from backends.fake.server.control_models import CONTROL_MAX_BODY_BYTES, MAX_ADVANCE_DAYS
 from backends.fake.server.validation import MAX_BODY_BYTES, MAX_DEPTH, nested_deeper_than
 
-from .conftest import Api, body, get_token
+from .conftest import CLIENT, CLIENT_B, Api, body, get_token
+from .factories import zuora_client_id
 
 NESTED = b"[" * 100_000 + b"]" * 100_000
 JUST_DEEP_ENOUGH = b'{"a":' * MAX_DEPTH + b"1" + b"}" * MAX_DEPTH
@@ -124,7 +125,7 @@ async def test_bad_journal_filters_are_400(http: httpx.AsyncClient, query: str) 
 async def test_bad_fault_rules_are_refused_when_submitted(
     api: Api, http: httpx.AsyncClient, rule: Any
 ) -> None:
-    t = "/_fake/tenants/tenant-a/faults"
+    t = f"/_fake/tenants/{CLIENT}/faults"
     content = b"" if rule is None else httpx.Request("POST", "/", json=rule).content
     control_envelope(await http.post(t, content=content), 400)
     assert body(await http.get(t))["rules"] == []  # nothing half-added
@@ -136,9 +137,9 @@ async def test_bad_fault_rules_are_refused_when_submitted(
 async def test_a_fault_rule_with_a_wrong_type_cannot_break_the_tenant(
     http: httpx.AsyncClient,
 ) -> None:
-    t = "/_fake/tenants/tenant-b/faults"
+    t = f"/_fake/tenants/{CLIENT_B}/faults"
     control_envelope(await http.post(t, json={"effect": "drop", "path": 5}), 400)
-    token = await get_token(http, "tenant-b")
+    token = await get_token(http, CLIENT_B)
     r = await Api(http, token).call("GET", "/v1/orders")
     assert r.status_code == 200
 
@@ -146,7 +147,7 @@ async def test_a_fault_rule_with_a_wrong_type_cannot_break_the_tenant(
 async def test_control_plane_bodies_that_are_not_json_nested_or_too_big(
     http: httpx.AsyncClient,
 ) -> None:
-    t = "/_fake/tenants/tenant-a"
+    t = f"/_fake/tenants/{CLIENT}"
     assert "not JSON" in control_envelope(await http.post(f"{t}/faults", content=b"{"), 400)
     assert "deeper" in control_envelope(await http.post(f"{t}/faults", content=NESTED), 400)
     control_envelope(await http.put(f"{t}/state", content=NESTED), 400)
@@ -175,20 +176,20 @@ async def test_control_plane_bodies_that_are_not_json_nested_or_too_big(
     ],
 )
 async def test_bad_clock_moves_are_400(http: httpx.AsyncClient, move: Any) -> None:
-    r = await http.post("/_fake/tenants/tenant-a/clock/advance", json=move)
+    r = await http.post(f"/_fake/tenants/{CLIENT}/clock/advance", json=move)
     control_envelope(r, 400)
-    assert body(await http.get("/_fake/tenants/tenant-a/clock"))["today"] == "2026-03-02"
+    assert body(await http.get(f"/_fake/tenants/{CLIENT}/clock"))["today"] == "2026-03-02"
 
 
 async def test_the_clock_moves_at_most_the_stated_span(http: httpx.AsyncClient) -> None:
-    r = await http.post("/_fake/tenants/tenant-a/clock/advance", json={"to": "2036-03-10"})
+    r = await http.post(f"/_fake/tenants/{CLIENT}/clock/advance", json={"to": "2036-03-10"})
     assert f"at most {MAX_ADVANCE_DAYS} days" in control_envelope(r, 400)
-    r = await http.post("/_fake/tenants/tenant-a/clock/advance", json={"to": "2036-03-01"})
+    r = await http.post(f"/_fake/tenants/{CLIENT}/clock/advance", json={"to": "2036-03-01"})
     assert r.status_code == 200 and body(r)["toDate"] == "2036-03-01"
 
 
 async def test_a_refused_state_import_changes_nothing(api: Api, http: httpx.AsyncClient) -> None:
-    t = "/_fake/tenants/tenant-a/state"
+    t = f"/_fake/tenants/{CLIENT}/state"
     await api.call("PUT", "/v1/invoice-schedules/IS-00000001/pause")
     state = body(await http.get(t))
     for broken in (
@@ -199,21 +200,21 @@ async def test_a_refused_state_import_changes_nothing(api: Api, http: httpx.Asyn
     ):
         control_envelope(await http.put(t, content=jsoncodec.dumps(broken)), 400)
     whole = body(await http.get("/_fake/state"))
-    whole["tenants"].append({**state, "clientId": "tenant-c", "faults": [{"effect": 1}]})
+    whole["tenants"].append(
+        {**state, "clientId": zuora_client_id("tenant-c"), "faults": [{"effect": 1}]}
+    )
     control_envelope(await http.put("/_fake/state", content=jsoncodec.dumps(whole)), 400)
     # the tenant, its token and its state are as they were
     r = await api.call("GET", "/v1/invoice-schedules/IS-00000001")
     assert r.status_code == 200 and body(r)["status"] == "Paused"
-    assert [t["clientId"] for t in body(await http.get("/_fake/tenants"))["tenants"]] == [
-        "tenant-a"
-    ]
+    assert [t["clientId"] for t in body(await http.get("/_fake/tenants"))["tenants"]] == [CLIENT]
 
 
 async def test_control_plane_404_and_405_are_in_its_own_envelope(http: httpx.AsyncClient) -> None:
     control_envelope(await http.get("/_fake/nothing"), 404)
     r = await http.request("PROPFIND", "/_fake/journal")
     assert "PROPFIND" in control_envelope(r, 405) and r.headers["Allow"] == "DELETE, GET"
-    control_envelope(await http.delete("/_fake/tenants/tenant-a/faults/99999999999999999999"), 404)
+    control_envelope(await http.delete(f"/_fake/tenants/{CLIENT}/faults/99999999999999999999"), 404)
     control_envelope(await http.get("/_fake/tenants/" + "x" * 256 + "/clock"), 400)
 
 
@@ -253,7 +254,7 @@ def test_the_control_plane_description_lists_exactly_its_routes() -> None:
 async def test_a_tenant_holds_at_most_the_stated_number_of_rules(http: httpx.AsyncClient) -> None:
     from backends.fake.server.control_models import MAX_FAULT_RULES
 
-    t = "/_fake/tenants/tenant-r/faults"
+    t = f"/_fake/tenants/{zuora_client_id('tenant-r')}/faults"
     rules = [{"effect": "latency"}] * MAX_FAULT_RULES
     assert (await http.post(t, json=rules)).status_code == 201
     assert "at most" in control_envelope(await http.post(t, json={"effect": "lock"}), 400)

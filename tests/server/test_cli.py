@@ -13,6 +13,8 @@ from backends import server_cli
 from backends.fake.server import cli
 from backends.fake.server.tenants import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
+from .conftest import CLIENT, CLIENT_B
+
 
 def test_banner_says_loopback_and_prints_the_demo_credentials() -> None:
     text = cli.banner(
@@ -94,8 +96,8 @@ async def test_a_generated_seed_gives_each_tenant_a_large_tenant_at_once() -> No
     from backends.fake.server.tenants import TenantRegistry
 
     registry = TenantRegistry(seed="generated:5000")
-    first = registry.get("tenant-a").backend
-    second = registry.get("tenant-b").backend
+    first = registry.get(CLIENT).backend
+    second = registry.get(CLIENT_B).backend
     page = await first.list_orders(search="O-00005000")
     assert [o.order_number for o in page.items] == ["O-00005000"]
     await first.pause_invoice_schedule("IS-00000001")

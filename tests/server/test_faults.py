@@ -10,18 +10,18 @@ import pytest
 from backends.errors import RateLimitedError, UnavailableError
 from backends.fake.faults import FaultBook, FaultRule
 
-from .conftest import Api, Sleeps, body
+from .conftest import CLIENT, CLIENT_B, Api, Sleeps, body
 
 
 async def _rule(api: Api, **rule: Any) -> dict[str, Any]:
-    r = await api.http.post("/_fake/tenants/tenant-a/faults", json=rule)
+    r = await api.http.post(f"/_fake/tenants/{CLIENT}/faults", json=rule)
     assert r.status_code == 201, r.text
     created: dict[str, Any] = r.json()["rules"][0]
     return created
 
 
 async def _journal(api: Api) -> list[dict[str, Any]]:
-    r = await api.http.get("/_fake/journal", params={"tenant": "tenant-a"})
+    r = await api.http.get("/_fake/journal", params={"tenant": CLIENT})
     entries: list[dict[str, Any]] = r.json()["entries"]
     return entries
 
@@ -102,7 +102,7 @@ async def test_faults_are_per_tenant(api: Api, http: httpx.AsyncClient) -> None:
     from .conftest import get_token
 
     await _rule(api, effect="temporary")
-    other = A(http, await get_token(http, "tenant-b"))
+    other = A(http, await get_token(http, CLIENT_B))
     assert (await other.call("GET", "/v1/orders")).status_code == 200
     assert (await api.call("GET", "/v1/orders")).status_code == 500
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from .conftest import Api, body
+from .factories import zuora_client_id
+
+SAME = zuora_client_id("same")
 
 
 async def test_headers_on_success(api: Api) -> None:
@@ -43,7 +46,7 @@ async def test_request_ids_are_deterministic_per_tenant(api: Api) -> None:
         async with httpx.AsyncClient(
             transport=FakeServerTransport(app), base_url="http://127.0.0.1:8080"
         ) as http:
-            other = A(http, await get_token(http, "same"))
+            other = A(http, await get_token(http, SAME))
             ids.append((await other.call("GET", "/v1/orders")).headers["Zuora-Request-Id"])
     assert ids[0] == ids[1]
 

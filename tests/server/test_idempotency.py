@@ -8,7 +8,7 @@ import httpx
 
 from backends.fake.server.pipeline import FakeServer
 
-from .conftest import Api, Sleeps, body
+from .conftest import CLIENT, CLIENT_B, Api, Sleeps, body
 
 
 async def _execute(api: Api, key: str, body_: object = None) -> httpx.Response:
@@ -45,7 +45,7 @@ async def test_transient_failures_are_not_stored(api: Api) -> None:
     await _execute(api, "k-a")
     busy = await _execute(api, "k-b")
     assert busy.status_code == 409  # the account's bill run is still running: category 50
-    await api.http.post("/_fake/tenants/tenant-a/clock/settle")
+    await api.http.post(f"/_fake/tenants/{CLIENT}/clock/settle")
     retry = await _execute(api, "k-b")
     assert retry.status_code == 200 and body(retry)["status"] == "Pending"
     assert "Idempotent-Replayed" not in retry.headers
@@ -73,7 +73,7 @@ async def test_same_key_in_flight_is_409(api: Api, server: FakeServer, sleeps: S
 
     server.sleep = slow
     await api.http.post(
-        "/_fake/tenants/tenant-a/faults",
+        f"/_fake/tenants/{CLIENT}/faults",
         json={"effect": "latency", "latencyMs": 5000, "phase": "after", "times": 1},
     )
     first = asyncio.ensure_future(_execute(api, "slow-key"))
@@ -95,12 +95,12 @@ async def test_keys_expire_after_24_hours_of_simulated_time(
 
     first = await _execute(api, "day-key")
     assert first.status_code == 200
-    await http.post("/_fake/tenants/tenant-a/clock/settle")
-    await http.post("/_fake/tenants/tenant-a/clock/advance", json={"to": "2026-03-03"})
+    await http.post(f"/_fake/tenants/{CLIENT}/clock/settle")
+    await http.post(f"/_fake/tenants/{CLIENT}/clock/advance", json={"to": "2026-03-03"})
     api.token = await get_token(http)  # the day's advance expired the token
     within = await _execute(api, "day-key")  # 2026-03-03 09:00: not yet 24 h
     assert within.headers["Idempotent-Replayed"] == "true" and within.content == first.content
-    await http.post("/_fake/tenants/tenant-a/clock/advance", json={"to": "2026-03-04"})
+    await http.post(f"/_fake/tenants/{CLIENT}/clock/advance", json={"to": "2026-03-04"})
     api.token = await get_token(http)
     again = await _execute(api, "day-key")
     assert "Idempotent-Replayed" not in again.headers  # stored 2026-03-02 09:04: gone
@@ -116,7 +116,7 @@ async def test_keys_are_per_tenant(api: Api, http: httpx.AsyncClient) -> None:
     from .conftest import Api as A
     from .conftest import get_token
 
-    other = A(http, await get_token(http, "tenant-b"))
+    other = A(http, await get_token(http, CLIENT_B))
     a = await _execute(api, "shared")
     b = await _execute(other, "shared")
     assert "Idempotent-Replayed" not in b.headers and a.status_code == b.status_code == 200

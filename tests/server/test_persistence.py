@@ -13,7 +13,11 @@ from backends.fake.server.app import create_app
 from backends.fake.server.tenants import DEMO_CLIENT_ID, TenantRegistry
 
 from .conftest import Api, body, get_token
-from .factories import UvicornThread
+from .factories import UvicornThread, zuora_client_id
+
+RESTART = zuora_client_id("restart")
+
+PERSIST = zuora_client_id("persist")
 
 
 def _names(folder: Path) -> list[str]:
@@ -28,13 +32,13 @@ async def test_save_on_request_is_atomic(tmp_path: Path) -> None:
     async with httpx.AsyncClient(
         transport=FakeServerTransport(app), base_url="http://127.0.0.1:8080"
     ) as http:
-        api = Api(http, await get_token(http, "persist"))
+        api = Api(http, await get_token(http, PERSIST))
         await api.call("PUT", "/v1/invoice-schedules/IS-00000001/pause")
         r = await http.post("/_fake/state/save")
         assert body(r)["saved"] == str(state)
     assert _names(tmp_path) == ["fake.json"]  # no temp file left behind
     again = TenantRegistry(state_file=state)
-    schedule = await again.get("persist").backend.get_invoice_schedule("IS-00000001")
+    schedule = await again.get(PERSIST).backend.get_invoice_schedule("IS-00000001")
     assert schedule.status == "Paused"
 
 
@@ -42,16 +46,16 @@ async def test_restart_continues_with_clock_keys_and_faults(tmp_path: Path) -> N
     state = tmp_path / "state" / "fake.json"
     with UvicornThread(create_app(TenantRegistry(state_file=state))) as server:
         async with httpx.AsyncClient(base_url=server.base_url) as http:
-            api = Api(http, await get_token(http, "restart"))
+            api = Api(http, await get_token(http, RESTART))
             first = await api.call(
                 "POST", "/v1/invoice-schedules/IS-00000001/execute", {}, Idempotency_Key="k1"
             )
-            await http.post("/_fake/tenants/restart/clock/settle")
-            await http.post("/_fake/tenants/restart/faults", json={"effect": "latency"})
+            await http.post(f"/_fake/tenants/{RESTART}/clock/settle")
+            await http.post(f"/_fake/tenants/{RESTART}/faults", json={"effect": "latency"})
     assert state.exists()  # written by the lifespan shutdown
     with UvicornThread(create_app(TenantRegistry(state_file=state))) as server:
         async with httpx.AsyncClient(base_url=server.base_url) as http:
-            api = Api(http, await get_token(http, "restart"))
+            api = Api(http, await get_token(http, RESTART))
             replay = await api.call(
                 "POST", "/v1/invoice-schedules/IS-00000001/execute", {}, Idempotency_Key="k1"
             )
@@ -59,7 +63,7 @@ async def test_restart_continues_with_clock_keys_and_faults(tmp_path: Path) -> N
             assert replay.headers["Idempotent-Replayed"] == "true"
             schedule = body(await api.call("GET", "/v1/invoice-schedules/IS-00000001"))
             assert schedule["scheduleItems"][0]["status"] == "Processed"
-            rules = body(await http.get("/_fake/tenants/restart/faults"))["rules"]
+            rules = body(await http.get(f"/_fake/tenants/{RESTART}/faults"))["rules"]
             assert [r["effect"] for r in rules] == ["latency"]
 
 

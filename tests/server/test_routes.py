@@ -18,7 +18,7 @@ from backends.models import (
 )
 from backends.rest import convert
 
-from .conftest import BASE, Api, body
+from .conftest import BASE, CLIENT, Api, body
 
 
 def test_every_rest_backend_endpoint_has_a_route() -> None:
@@ -115,7 +115,7 @@ async def test_execute_settle_post_flow(api: Api, server: object) -> None:
     assert run.status == "Pending" and run.bill_run_filters[0].invoice_schedule_item_id == item
     again = await api.call("GET", f"/v1/bill-runs/{run.id}")
     assert body(again)["billRunNumber"] == run.bill_run_number
-    await api.http.post("/_fake/tenants/tenant-a/clock/settle")
+    await api.http.post(f"/_fake/tenants/{CLIENT}/clock/settle")
     schedule = body(await api.call("GET", "/v1/invoice-schedules/IS-00000001"))
     invoice_id = schedule["scheduleItems"][0]["invoiceId"]
     invoice = Invoice.model_validate(
@@ -252,7 +252,7 @@ async def test_detach_answers_success_only(api: Api) -> None:
 async def test_credit_memo_from_the_credit_bill_run(api: Api) -> None:
     r = await api.call("POST", "/v1/invoice-schedules/IS-00000004/execute", {})
     assert body(r)["status"] == "Pending"
-    await api.http.post("/_fake/tenants/tenant-a/clock/settle")
+    await api.http.post(f"/_fake/tenants/{CLIENT}/clock/settle")
     schedule = body(await api.call("GET", "/v1/invoice-schedules/IS-00000004"))
     memo_id = schedule["scheduleItems"][-1]["creditMemoId"]
     memo = CreditMemo.model_validate(

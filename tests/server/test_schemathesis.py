@@ -27,8 +27,10 @@ from backends import jsoncodec
 from backends.fake.server.app import create_app
 from backends.fake.server.tenants import DEMO_CLIENT_SECRET, TenantRegistry
 
+from .factories import zuora_client_id
+
 SPEC = Path(__file__).resolve().parents[1] / "spec" / "zuora_served_openapi.json"
-CLIENT = "schemathesis-tenant"
+CLIENT = zuora_client_id("schemathesis-tenant")
 
 #: A deeper local run: BTUI_SCHEMATHESIS_EXAMPLES=200 pytest tests/server/test_schemathesis.py
 EXAMPLES = int(os.environ.get("BTUI_SCHEMATHESIS_EXAMPLES", "5"))
@@ -133,6 +135,7 @@ def _real_keys(app: Any) -> dict[str, list[str]]:
     bill_runs = [b["billRun"]["id"] for b in state["billRuns"]]
     orders = [o["orderNumber"] for o in state["orders"]][:8]
     accounts = [a["accountNumber"] for a in state["accounts"]][:4]
+    subscriptions = [s["subscriptionNumber"] for s in state["subscriptions"]][:8]
     return {
         "scheduleKey": schedules,
         "invoiceKey": invoices,
@@ -140,6 +143,7 @@ def _real_keys(app: Any) -> dict[str, list[str]]:
         "billRunId": bill_runs,
         "orderNumber": orders,
         "accountNumber": accounts,
+        "subscription-key": subscriptions,
         "/object-query/accounts/{key}": accounts,
         "/object-query/orders/{key}": orders,
         "/object-query/billing-runs/{key}": bill_runs,

@@ -95,21 +95,19 @@ async def test_new_edit_delete_over_rest(rest: Any) -> None:
         assert any(f"{number} deleted" in m for m in messages(app))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Zuora's v1 invoice items carry no chargeNumber (the fake server now follows the "
-    "spec), so over REST the charges screen has no charge to list; it needs a subscription "
-    "read in the contract",
-)
 async def test_detach_and_attach_over_rest(rest: Any) -> None:
     app = make_app(rest)
     writes = rest.recording.writes
     async with app.run_test(size=(120, 36)) as pilot:
         await open_schedule(pilot, "IS-00000004")
-        for verb in ("detach", "attach"):
+        for verb, state in (("detach", "attached"), ("attach", "detached")):
             await pilot.press("c")
             await settle(pilot)
-            assert isinstance(app.screen, ScheduleChargesScreen), messages(app)
+            screen = app.screen
+            assert isinstance(screen, ScheduleChargesScreen), messages(app)
+            rows = [(r.order, r.subscription, r.charge, r.state) for r in screen.charges.rows]
+            # the list comes from GET /v1/subscriptions/{key}: charge numbers and their state
+            assert rows == [("O-00000004", "A-S00000004", "C-00000004", state)]
             await pilot.press("space", "ctrl+s")
             await settle(pilot)
             assert isinstance(app.screen, ConfirmDialog)

@@ -56,6 +56,7 @@ def test_registry_ids_are_unique_and_every_dangerous_action_is_known() -> None:
         "cancel_invoice",
         "reverse",
         "post_marked",
+        "post_run_invoices",
         "post_bill_run",
         "cancel_bill_run",
         "delete_bill_run",
@@ -63,11 +64,21 @@ def test_registry_ids_are_unique_and_every_dangerous_action_is_known() -> None:
         "edit_schedule",
         "delete_schedule",
         "charges",
+        "generate_documents",
         "new_bill_run",
         "post_document",
+        "form_save",
+        "charges_apply",
     }
     hidden = {a.id for a in actions.ACTIONS if a.read_only_hidden}
-    assert hidden == {"mark", "fault_add", "fault_delete", "fault_clear", "fault_panel"}
+    assert hidden == {
+        "mark",
+        "charges_mark",
+        "fault_add",
+        "fault_delete",
+        "fault_clear",
+        "fault_panel",
+    }
     keys = {a.id: a.key for a in actions.ACTIONS}
     assert keys["generate"] == "g" and keys["refresh"] == "r" and keys["post"] == "p"
     assert keys["pause_resume"] == "z" and keys["create_bill_run"] == "b"
@@ -80,6 +91,7 @@ def test_registry_ids_are_unique_and_every_dangerous_action_is_known() -> None:
         "d",
     )
     assert keys["fault_panel"] == "F" and keys["filter_status"] == "f"
+    assert (keys["accounts"], keys["documents"], keys["generate_documents"]) == ("A", "I", "G")
     assert (keys["confirm_yes"], keys["confirm_no"]) == ("y", "n,escape")
     assert keys["help_close"] == "escape,q,question_mark"
     assert {"confirm_yes", "confirm_no", "help_close"} <= actions.REMAPPABLE_IDS

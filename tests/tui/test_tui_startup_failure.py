@@ -11,7 +11,7 @@ import pytest
 
 from backends.errors import UnavailableError
 from backends.fake.server.app import create_app
-from backends.fake.server.tenants import TenantRegistry
+from backends.fake.server.tenants import DEMO_CLIENT_ID, TenantRegistry
 from backends.rest.backend import RestBackend
 from tests.server.factories import LOOPBACK, FakeServerTransport, _no_sleep
 from tui.screens.orders import OrdersScreen
@@ -30,7 +30,7 @@ def wrong_secret() -> RestBackend:
     app = create_app(TenantRegistry(), save_on_shutdown=False)
     return RestBackend(
         LOOPBACK,
-        client_id="fake-demo-client",
+        client_id=DEMO_CLIENT_ID,
         client_secret="not-the-secret",
         transport=FakeServerTransport(app),
         sleep=_no_sleep,
@@ -40,7 +40,7 @@ def wrong_secret() -> RestBackend:
 def unreachable() -> RestBackend:
     return RestBackend(
         f"http://127.0.0.1:{dead_port()}",
-        client_id="fake-demo-client",
+        client_id=DEMO_CLIENT_ID,
         client_secret="fake-demo-secret",
         sleep=_no_sleep,
         max_retries=1,

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.operations import app_ops, bill_runs, documents, new_bill_run, schedule, schedule_editing
+from tui.operations import (
+    accounts,
+    app_ops,
+    bill_run_invoices,
+    bill_runs,
+    documents,
+    new_bill_run,
+    schedule,
+    schedule_editing,
+)
 from tui.operations.base import Operation
 
 __all__ = ["OPERATIONS", "by_id"]
@@ -23,7 +32,9 @@ OPERATIONS: dict[str, Operation[Any]] = {
         *documents.OPERATIONS,
         *bill_runs.OPERATIONS,
         *new_bill_run.OPERATIONS,
+        *bill_run_invoices.OPERATIONS,  # bulk posting at scale
         *app_ops.OPERATIONS,
+        *accounts.OPERATIONS,
     )
 }
 

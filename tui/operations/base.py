@@ -17,7 +17,9 @@ Parts, in the order the runner uses them:
 ``confirm(target, ctx)``
     the :class:`Confirmation` (title, body, button); ``None`` runs without asking.
 ``call(ctx)``
-    the backend call(s). ``ctx.progress(done, total)`` reports progress of long work.
+    the backend call(s). Long work reports ``ctx.progress(done, total, refused)`` as it goes
+    (the progress panel shows it) and asks ``ctx.cancelled()`` between steps: once the operator
+    stops it, the call finishes the step in flight and returns what it did.
 ``success(ctx, result)``
     the :class:`Notice` shown and logged.
 ``changes(ctx, result)``
@@ -182,6 +184,14 @@ class Watch:
     known_memos: frozenset[str] = frozenset()
 
 
+def no_progress(done: int, total: int, refused: int = 0) -> None:
+    """The default ``Context.progress``: nobody is watching."""
+
+
+def never_cancelled() -> bool:
+    return False
+
+
 @dataclass
 class Context(Generic[T]):
     """What ``call``, ``success``, ``changes`` and ``watch`` get."""
@@ -192,7 +202,10 @@ class Context(Generic[T]):
     today: date | None = None
     environment: str = ""
     values: dict[str, Any] = field(default_factory=dict)
-    progress: Callable[[int, int], None] = lambda done, total: None
+    #: ``progress(done, total, refused)``: long work reports after every step
+    progress: Callable[[int, int, int], None] = no_progress
+    #: true once the operator stopped the long work (the cancel key): stop between steps
+    cancelled: Callable[[], bool] = never_cancelled
     screen: Any = None
 
 

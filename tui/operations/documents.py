@@ -14,9 +14,17 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from backends.base import Backend
-from backends.models import CreditMemo, DocumentStatus, Invoice, PostResult, ScheduleItem
+from backends.models import (
+    BillingDocument,
+    CreditMemo,
+    DocumentStatus,
+    DocumentType,
+    Invoice,
+    ScheduleItem,
+)
 from tui.format import day, money
 from tui.keys import KeyNames
+from tui.operations import bulk
 from tui.operations.base import (
     Change,
     Confirmation,
@@ -26,6 +34,7 @@ from tui.operations.base import (
     Operation,
     Refused,
 )
+from tui.operations.bulk import BulkReport, post_in_batches
 from tui.operations.rules import (
     cancel_invoice_refusal,
     item_label,
@@ -37,9 +46,6 @@ from tui.operations.rules import (
 Kind = Literal["invoice", "credit_memo"]
 LABEL: dict[str, str] = {"invoice": "invoice", "credit_memo": "credit memo"}
 Document = Invoice | CreditMemo
-
-#: Zuora's bulk post takes at most this many invoices per request.
-BULK_POST_LIMIT = 50
 
 
 def document_number(doc: Document) -> str:
@@ -203,8 +209,7 @@ def _changed(kind: str, schedule_may_change: bool) -> Any:
             refs |= document_refs(t.doc)
         # without its schedule known (a credit memo screen), any schedule may show it
         kinds = {"schedule"} if schedule_may_change and not t.related else set()
-        if schedule_may_change:
-            kinds.add("document")
+        kinds.add("document")  # the documents list shows every document, listed or not
         return Change(kind, frozenset(refs), frozenset(kinds))
 
     return changes
@@ -382,7 +387,8 @@ class MarkTarget:
 
 
 def mark_target(screen: Any, keys: KeyNames) -> MarkTarget:
-    """The invoice under the cursor: the schedule row's, or the bill run document's."""
+    """The invoice under the cursor: the schedule row's, the bill run document's, or the
+    documents list row's."""
     if getattr(screen, "schedule", None) is not None:
         schedule = screen.schedule
         item, where, _ = _row_documents(screen)
@@ -402,11 +408,23 @@ def mark_target(screen: Any, keys: KeyNames) -> MarkTarget:
     doc = screen.current_document() if hasattr(screen, "current_document") else None
     if doc is None:
         raise Refused("no document here", getattr(screen, "crumb", None))
+    if isinstance(doc, BillingDocument):  # a row of the documents list
+        return _listed_mark(doc, keys)
     if not isinstance(doc, Invoice):
         raise Refused(f"{doc.number} is a credit memo: bulk post takes invoices", doc.number)
     return MarkTarget(
         doc.id, Marked(doc.id, doc.invoice_number, doc.status, doc.amount, doc.currency)
     )
+
+
+def _listed_mark(doc: BillingDocument, keys: KeyNames) -> MarkTarget:
+    if doc.document_type is not DocumentType.INVOICE:
+        raise Refused(
+            f"{doc.number} is a credit memo: Zuora's bulk post takes invoices only "
+            f"(enter opens it, {keys['post']} posts it there)",
+            doc.number,
+        )
+    return MarkTarget(doc.id, Marked(doc.id, doc.number, doc.status, doc.amount, doc.currency))
 
 
 MARK: Operation[MarkTarget] = Operation(
@@ -440,27 +458,6 @@ def bulk_target(screen: Any, keys: KeyNames) -> BulkTarget:
     return BulkTarget(marked, related)
 
 
-def bulk_summary(results: list[PostResult], marked: Sequence[Marked]) -> str:
-    """``"12 posted, 1 refused: INV00000031 is not Draft (59210020)"``."""
-    numbers = {m.key: m.number for m in marked}
-    posted = [r for r in results if r.success]
-    refused = [r for r in results if not r.success]
-    head = f"{len(posted)} posted, {len(refused)} refused"
-    if not refused:
-        return head
-    reasons = [refusal_text(r, numbers) for r in refused[:3]]
-    more = f"; and {len(refused) - 3} more" if len(refused) > 3 else ""
-    return f"{head}: {'; '.join(reasons)}{more}"
-
-
-def refusal_text(result: PostResult, numbers: dict[str, str]) -> str:
-    number = result.invoice_number or numbers.get(result.key, result.key)
-    message = result.message or "refused"
-    code = f" ({result.code})" if result.code is not None else ""
-    text = message if number in message else f"{number}: {message}"
-    return f"{text}{code}"
-
-
 def _bulk_confirm(target: BulkTarget, ctx: Context[BulkTarget]) -> Confirmation:
     marked = target.marked
     drafts = [m for m in marked if m.status is DocumentStatus.DRAFT]
@@ -486,42 +483,33 @@ def _bulk_confirm(target: BulkTarget, ctx: Context[BulkTarget]) -> Confirmation:
     )
 
 
-async def _bulk_post(ctx: Context[BulkTarget]) -> list[PostResult]:
-    keys = [m.key for m in ctx.target.marked]
-    results: list[PostResult] = []
-    for start in range(0, len(keys), BULK_POST_LIMIT):
-        ctx.progress(start, len(keys))
-        results.extend(await ctx.backend.post_invoices(keys[start : start + BULK_POST_LIMIT]))
-    ctx.progress(len(keys), len(keys))
-    return results
-
-
-def _bulk_notice(ctx: Context[BulkTarget], results: list[PostResult]) -> Notice:
+async def _bulk_post(ctx: Context[BulkTarget]) -> BulkReport:
+    """Zuora's bulk-post batches, a few at once, stoppable: :mod:`tui.operations.bulk`."""
     marked = ctx.target.marked
-    numbers = {m.key: m.number for m in marked}
-    entries = []
-    for result in results:
-        number = result.invoice_number or numbers.get(result.key, result.key)
-        if result.success:
-            entries.append((number, "ok", f"invoice {number} posted"))
-        else:
-            entries.append((number, "refused", refusal_text(result, numbers)))
-    refused = any(not r.success for r in results)
-    return Notice(
-        bulk_summary(results, marked),
-        title="Bulk post",
-        severity="warning" if refused else "information",
-        entries=tuple(entries),
+    return await post_in_batches(
+        ctx.backend,
+        [m.key for m in marked],
+        numbers={m.key: m.number for m in marked},
+        progress=ctx.progress,
+        cancelled=ctx.cancelled,
     )
 
 
-def _bulk_changes(ctx: Context[BulkTarget], results: list[PostResult]) -> Change:
+def _bulk_notice(ctx: Context[BulkTarget], report: BulkReport) -> Notice:
+    return Notice(
+        bulk.summary(report),
+        title="Bulk post",
+        severity=bulk.severity(report),
+        entries=bulk.entries(report),
+    )
+
+
+def _bulk_changes(ctx: Context[BulkTarget], report: BulkReport) -> Change:
     refs = set(ctx.target.related)
     for m in ctx.target.marked:
         refs |= {m.key, m.number}
-    for r in results:
-        refs |= {x for x in (r.invoice_id, r.invoice_number) if x}
-    return Change("post_marked", frozenset(refs))
+    refs |= {o.number for o in report.outcomes}
+    return Change("post_marked", frozenset(refs), frozenset({"document"}))
 
 
 POST_MARKED: Operation[BulkTarget] = Operation(

@@ -182,7 +182,14 @@ class OperationRunner:
         label = op.label or spec.label
         obj = op.obj(ctx.target)
         assert op.call is not None
-        ctx.progress = lambda done, total: app.show_progress(label, done, total)
+        app.long_work.begin(key, label, obj)
+
+        def progress(done: int, total: int, refused: int = 0) -> None:
+            app.show_progress(label, done, total, refused)
+            app.long_work.update(key, done, total, refused)
+
+        ctx.progress = progress
+        ctx.cancelled = lambda: app.long_work.stop_requested(key)
         app.busy_count += 1
         started = app.timer()
         try:
@@ -232,6 +239,7 @@ class OperationRunner:
             self.in_flight.discard(key)
             app.busy_count -= 1
             app.show_progress(label, 0, 0)
+            app.long_work.end(key)
         notice = op.success(ctx, result) if op.success is not None else Notice(f"{label}: done")
         text = notice.text
         if recoveries:

@@ -14,16 +14,22 @@ from typing import Any
 
 from backends.models import (
     Account,
-    InvoiceItem,
     InvoiceSchedule,
     InvoiceScheduleStatus,
     Order,
     ScheduleItemStatus,
+    Subscription,
 )
 from tui.format import money
 from tui.keys import KeyNames
 from tui.operations.base import Change, Confirmation, Context, Notice, Operation, Refused
-from tui.schedule_editor.charges import Charges, charge_rows, charges_refusal, ledger_for, specs_for
+from tui.schedule_editor.charges import (
+    Charges,
+    charge_rows,
+    charges_refusal,
+    covered_subscriptions,
+    specs_for,
+)
 from tui.schedule_editor.diff import ScheduleDiff
 from tui.schedule_editor.plan import SchedulePlan
 from tui.schedule_editor.requests import create_request, update_request
@@ -101,10 +107,12 @@ def _new_confirm(target: NewTarget, ctx: Context[NewTarget]) -> Confirmation:
     plan: SchedulePlan = ctx.values["plan"]
     lines = _plan_lines(plan, state.currency)
     shown = lines if len(lines) <= 12 else [*lines[:11], f"… and {len(lines) - 11} more"]
+    specific = ", ".join(f"{sub} ({order})" for order, sub, _ in plan.specific_subscriptions)
     return Confirmation(
         f"Create an invoice schedule for {', '.join(plan.orders)}?",
         f"Account {state.account_key} · {state.currency} · {len(plan.items)} item(s)"
         + (" · invoiced separately" if plan.invoice_separately else "")
+        + (f"\nSpecific subscriptions: {specific}" if specific else "")
         + "\n"
         + "\n".join(shown),
         "Create",
@@ -310,9 +318,8 @@ DELETE_SCHEDULE: Operation[DeleteTarget] = Operation(
 @dataclass(frozen=True)
 class ChargesTarget:
     schedule: InvoiceSchedule
-    ledger_owner: Any = None
-    orders: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    lines: dict[str, list[InvoiceItem]] = field(default_factory=dict)
+    #: (order, subscription) the schedule covers, each read with its charges
+    subscriptions: tuple[tuple[str, Subscription], ...] = ()
 
     @property
     def obj(self) -> str:
@@ -320,25 +327,27 @@ class ChargesTarget:
 
 
 def _charges_target(screen: Any, keys: KeyNames) -> ChargesTarget:
-    return ChargesTarget(_schedule_of(screen), screen.app)
+    return ChargesTarget(_schedule_of(screen))
 
 
 async def _charges_prepare(backend: Any, target: ChargesTarget) -> ChargesTarget:
-    """The schedule now, its orders' subscriptions, and the lines of every invoice it made."""
+    """The schedule now and every subscription it covers, with its charges: the orders are read
+    only when one names no specific subscriptions (then all of its subscriptions count)."""
     schedule = await backend.get_invoice_schedule(target.schedule.number)
-    invoices = [i for i in schedule.schedule_items if i.invoice_id]
-    orders, lines = await asyncio.gather(
-        asyncio.gather(*(backend.get_order(o) for o in schedule.orders)),
-        asyncio.gather(*(backend.get_invoice_items(i.invoice_id) for i in invoices)),
-    )
+    specific = {s.order_key for s in schedule.specific_subscriptions}
+    async with asyncio.TaskGroup() as group:
+        order_tasks = [
+            group.create_task(backend.get_order(o)) for o in schedule.orders if o not in specific
+        ]
+    subscriptions_of = {
+        t.result().order_number: _order_info(t.result()).subscriptions for t in order_tasks
+    }
+    covered = covered_subscriptions(schedule, subscriptions_of)
+    async with asyncio.TaskGroup() as group:
+        reads = [group.create_task(backend.get_subscription(sub)) for _, sub in covered]
     return ChargesTarget(
         schedule,
-        target.ledger_owner,
-        {o.order_number: _order_info(o).subscriptions for o in orders},
-        {
-            (i.invoice_number or i.invoice_id or ""): items
-            for i, items in zip(invoices, lines, strict=True)
-        },
+        tuple((order, t.result()) for (order, _), t in zip(covered, reads, strict=True)),
     )
 
 
@@ -347,9 +356,7 @@ def _charges_form(target: ChargesTarget, ctx: Context[ChargesTarget]) -> Any:
 
     charges = ctx.values.get("charges")
     if not isinstance(charges, Charges):
-        ledger = ledger_for(target.ledger_owner)
-        rows = charge_rows(target.schedule, target.orders, target.lines, ledger)
-        charges = Charges(target.schedule, rows)
+        charges = Charges(target.schedule, charge_rows(target.schedule, target.subscriptions))
     return ScheduleChargesScreen(charges, error=ctx.values.get("error"))
 
 
@@ -368,15 +375,12 @@ def _charges_confirm(target: ChargesTarget, ctx: Context[ChargesTarget]) -> Conf
 async def _apply_charges(ctx: Context[ChargesTarget]) -> InvoiceSchedule:
     charges: Charges = ctx.values["charges"]
     key = ctx.target.schedule.number
-    ledger = ledger_for(ctx.target.ledger_owner)
     result = ctx.target.schedule
     detach, attach = charges.to_detach, charges.to_attach
     if detach:
         result = await ctx.backend.detach_charges(key, specs_for(detach))
-        ledger.record_detach(ctx.target.schedule.id, detach)
     if attach:
         result = await ctx.backend.attach_charges(key, specs_for(attach))
-        ledger.record_attach(ctx.target.schedule.id, attach)
     return result
 
 

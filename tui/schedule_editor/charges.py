@@ -1,38 +1,41 @@
 """Detach and attach charges: the schedule's charges, their state, marks, and the requests.
 
-The contract names a schedule's charges only through what they billed (invoice lines carry the
-subscription and charge numbers) and says nothing of what was detached: Zuora's schedule carries
-no list of detached charges. So a charge counts as *detached from this schedule* when this
-console detached it (the :class:`DetachLedger`, one per app session); attaching is offered for
-those only. The backend stays the arbiter of both.
+The charges come from the subscriptions the schedule covers (each order's specific subscriptions,
+or all of the order's subscriptions), read with ``get_subscription``: each charge names the
+schedule that bills it now (``invoice_schedule_id``). So a charge is
+
+* ``attached``: this schedule bills it (it can be detached);
+* ``detached``: no schedule bills it. Zuora keeps no list of what was detached from where, so
+  the console offers attaching any such charge of the schedule's subscriptions; Zuora takes back
+  only charges detached from this schedule (with nothing billed since) and refuses the rest,
+  which the console shows as the backend's refusal (inferred);
+* ``other``: another schedule bills it; neither action applies.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 from backends.models import (
     DocumentStatus,
-    InvoiceItem,
     InvoiceSchedule,
     InvoiceScheduleStatus,
     SpecificSubscription,
+    Subscription,
 )
 
 __all__ = [
     "ChargeRow",
     "Charges",
-    "DetachLedger",
     "charge_rows",
     "charges_refusal",
-    "ledger_for",
+    "covered_subscriptions",
     "specs_for",
 ]
 
-State = Literal["attached", "detached"]
+State = Literal["attached", "detached", "other"]
 
 
 @dataclass(frozen=True)
@@ -40,40 +43,14 @@ class ChargeRow:
     order: str
     subscription: str
     charge: str
-    #: invoice numbers of this schedule that billed the charge
-    billed_on: tuple[str, ...]
+    name: str
     state: State
+    #: the schedule billing it when that is another one (its id, as the subscription names it)
+    other_schedule: str | None = None
 
-
-@dataclass
-class DetachLedger:
-    """Charges this console detached, per schedule id: charge → (order, subscription)."""
-
-    detached: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
-
-    def of(self, schedule_id: str) -> dict[str, tuple[str, str]]:
-        return self.detached.get(schedule_id, {})
-
-    def record_detach(self, schedule_id: str, rows: Iterable[ChargeRow]) -> None:
-        book = self.detached.setdefault(schedule_id, {})
-        for row in rows:
-            book[row.charge] = (row.order, row.subscription)
-
-    def record_attach(self, schedule_id: str, rows: Iterable[ChargeRow]) -> None:
-        book = self.detached.get(schedule_id, {})
-        for row in rows:
-            book.pop(row.charge, None)
-
-
-_LEDGERS: weakref.WeakKeyDictionary[object, DetachLedger] = weakref.WeakKeyDictionary()
-
-
-def ledger_for(app: object) -> DetachLedger:
-    """The app session's ledger (created on first use)."""
-    ledger = _LEDGERS.get(app)
-    if ledger is None:
-        ledger = _LEDGERS[app] = DetachLedger()
-    return ledger
+    @property
+    def markable(self) -> bool:
+        return self.state != "other"
 
 
 def charges_refusal(schedule: InvoiceSchedule | None) -> str | None:
@@ -102,51 +79,50 @@ def detach_refusal(schedule: InvoiceSchedule) -> str | None:
     return None
 
 
+def covered_subscriptions(
+    schedule: InvoiceSchedule, subscriptions_of_order: Mapping[str, tuple[str, ...]]
+) -> list[tuple[str, str]]:
+    """(order, subscription) the schedule covers, each subscription once, in order: an order's
+    specific subscriptions when the schedule names some, else every subscription of the order."""
+    seen: set[str] = set()
+    out: list[tuple[str, str]] = []
+    for order in schedule.orders:
+        specific = [
+            s.subscription_key for s in schedule.specific_subscriptions if s.order_key == order
+        ]
+        for subscription in specific or subscriptions_of_order.get(order, ()):
+            if subscription not in seen:
+                seen.add(subscription)
+                out.append((order, subscription))
+    return out
+
+
 def charge_rows(
     schedule: InvoiceSchedule,
-    subscriptions_of_order: Mapping[str, tuple[str, ...]],
-    lines: Mapping[str, list[InvoiceItem]],
-    ledger: DetachLedger,
+    covered: Iterable[tuple[str, Subscription]],
 ) -> list[ChargeRow]:
-    """Every charge the schedule billed (``lines``: invoice number → its lines) and every
-    charge this console detached from it, each with its order, subscription and state."""
-    detached = ledger.of(schedule.id)
-
-    def order_of(subscription: str) -> str:
-        for spec in schedule.specific_subscriptions:
-            if spec.subscription_key == subscription:
-                return spec.order_key
-        for order in schedule.orders:
-            if subscription in subscriptions_of_order.get(order, ()):
-                return order
-        return schedule.orders[0] if schedule.orders else ""
-
-    billed: dict[str, tuple[str, list[str]]] = {}
-    for invoice, items in lines.items():
-        for line in items:
-            if line.invoice_schedule_id not in (None, schedule.id) or not line.charge_number:
-                continue
-            sub, invoices = billed.setdefault(
-                line.charge_number, (line.subscription_number or "", [])
-            )
-            if invoice not in invoices:
-                invoices.append(invoice)
+    """Every charge of the covered subscriptions ((order, subscription) pairs), with its state."""
     rows: list[ChargeRow] = []
-    for charge, (sub, invoices) in billed.items():
-        order, subscription = detached.get(charge, (order_of(sub), sub))
-        rows.append(
-            ChargeRow(
-                order,
-                subscription,
-                charge,
-                tuple(invoices),
-                "detached" if charge in detached else "attached",
-            )
-        )
-    for charge, (order, subscription) in detached.items():
-        if charge not in billed:
-            rows.append(ChargeRow(order, subscription, charge, (), "detached"))
-    rows.sort(key=lambda r: (r.order, r.subscription, r.charge))
+    for order, subscription in covered:
+        for plan in subscription.rate_plans:
+            for charge in plan.rate_plan_charges:
+                owner = charge.invoice_schedule_id
+                if owner in (schedule.id, schedule.number):
+                    state: State = "attached"
+                elif owner is None:
+                    state = "detached"
+                else:
+                    state = "other"
+                rows.append(
+                    ChargeRow(
+                        order,
+                        subscription.subscription_number,
+                        charge.number,
+                        charge.name or plan.rate_plan_name or "",
+                        state,
+                        owner if state == "other" else None,
+                    )
+                )
     return rows
 
 
@@ -177,6 +153,11 @@ class Charges:
         if charge in self.marked:
             self.marked.discard(charge)
             return None
+        if row.state == "other":
+            return (
+                f"{row.charge} is billed by another invoice schedule: it can be neither "
+                f"detached from nor attached to {self.schedule.number}"
+            )
         if row.state == "attached":
             reason = detach_refusal(self.schedule)
             if reason is not None:

@@ -45,6 +45,9 @@ class ScheduleDiff:
     notes: tuple[str, str] | None = None
     invoice_separately: tuple[bool, bool] | None = None
     specific_subscriptions: SpecKey | None = None
+    #: (order, subscription) named as specific subscriptions now and not before, and the reverse
+    subscriptions_added: tuple[tuple[str, str], ...] = ()
+    subscriptions_removed: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -66,8 +69,16 @@ class ScheduleDiff:
             out.append(f"+ order {order} added")
         for order in self.orders_removed:
             out.append(f"- order {order} removed")
-        if self.specific_subscriptions is not None:
-            out.append("~ specific subscriptions replaced")
+        for order, subscription in self.subscriptions_added:
+            out.append(f"+ subscription {subscription} ({order}) added")
+        for order, subscription in self.subscriptions_removed:
+            out.append(f"- subscription {subscription} ({order}) removed")
+        if self.specific_subscriptions == () and self.subscriptions_removed:
+            out[-1] += ": none specific left, every subscription of the orders counts"
+        if self.specific_subscriptions is not None and not (
+            self.subscriptions_added or self.subscriptions_removed
+        ):
+            out.append("~ specific subscriptions' charges changed")
         for position, item in self.items_added:
             out.append(
                 f"+ item {position + 1} added: {item.name or 'unnamed'} · {_day(item)} · "
@@ -122,6 +133,8 @@ def diff(old: SchedulePlan, new: SchedulePlan) -> ScheduleDiff:
     reordered = tuple(str(i) for i in new_ids) if old_order != new_ids else None
     orders_added = tuple(o for o in new.orders if o not in old.orders)
     orders_removed = tuple(o for o in old.orders if o not in new.orders)
+    old_subs = [(o, s) for o, s, _ in old.specific_subscriptions]
+    new_subs = [(o, s) for o, s, _ in new.specific_subscriptions]
     return ScheduleDiff(
         items_added=added,
         items_changed=changed,
@@ -141,6 +154,8 @@ def diff(old: SchedulePlan, new: SchedulePlan) -> ScheduleDiff:
             if new.specific_subscriptions != old.specific_subscriptions
             else None
         ),
+        subscriptions_added=tuple(p for p in new_subs if p not in old_subs),
+        subscriptions_removed=tuple(p for p in old_subs if p not in new_subs),
     )
 
 

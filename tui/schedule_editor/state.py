@@ -74,7 +74,10 @@ class FormState:
     items: list[ItemRow] = field(default_factory=list)
     notes: str = ""
     invoice_separately: bool = False
+    #: the specific subscriptions as stored (an edit keeps their orders and charge numbers)
     specific_subscriptions: list[SpecificSubscription] = field(default_factory=list)
+    #: the specific subscriptions as typed (numbers); none: every subscription of the orders
+    subscriptions: list[str] = field(default_factory=list)
     #: what the form knows of each order (subscriptions, for the 300-subscription limit)
     order_info: dict[str, OrderInfo] = field(default_factory=dict)
     #: the orders' total when the console knows it (an existing schedule's total)
@@ -110,6 +113,7 @@ class FormState:
             orders=list(self.orders),
             items=[replace(i) for i in self.items],
             specific_subscriptions=list(self.specific_subscriptions),
+            subscriptions=list(self.subscriptions),
             order_info=dict(self.order_info),
         )
 
@@ -176,13 +180,52 @@ class FormState:
         for row, day in zip(rows, series(start, len(rows), every_months), strict=True):
             row.run_date = day.isoformat()
 
+    def order_of(self, subscription: str) -> str | None:
+        """The order (of this form's) a specific subscription belongs to: as stored, else the
+        first order whose known subscriptions name it; ``None`` when none does."""
+        for spec in self.specific_subscriptions:
+            if spec.subscription_key == subscription and spec.order_key in self.orders:
+                return spec.order_key
+        for order in self.orders:
+            info = self.order_info.get(order)
+            if info is not None and subscription in info.subscriptions:
+                return order
+        return None
+
+    def resolve_specific(self) -> tuple[list[SpecificSubscription], list[str]]:
+        """The typed specific subscriptions as Zuora takes them (order, subscription, charge
+        numbers as stored), and the numbers no order of the form is known to hold."""
+        stored = {s.subscription_key: s for s in self.specific_subscriptions}
+        specs: list[SpecificSubscription] = []
+        unknown: list[str] = []
+        for number in self.subscriptions:
+            order = self.order_of(number)
+            if order is None:
+                unknown.append(number)
+                continue
+            old = stored.get(number)
+            charges = list(old.charge_numbers) if old and old.order_key == order else []
+            specs.append(
+                SpecificSubscription(
+                    order_key=order, subscription_key=number, charge_numbers=charges
+                )
+            )
+        return specs, unknown
+
+    def known_subscriptions(self) -> list[tuple[str, str]]:
+        """(order, subscription) of every subscription the form knows its orders to hold."""
+        return [
+            (order, number)
+            for order in self.orders
+            for number in (self.order_info[order].subscriptions if order in self.order_info else ())
+        ]
+
     def subscription_count(self) -> int:
         """Subscriptions the schedule covers: an order's specific ones, or all of them."""
-        numbers: set[str] = set()
+        specs, unknown = self.resolve_specific()
+        numbers: set[str] = set(unknown)
         for order in self.orders:
-            specific = [
-                s.subscription_key for s in self.specific_subscriptions if s.order_key == order
-            ]
+            specific = [s.subscription_key for s in specs if s.order_key == order]
             if specific:
                 numbers.update(specific)
             else:
@@ -245,6 +288,7 @@ def edit_state(
         notes=schedule.notes or "",
         invoice_separately=schedule.invoice_separately,
         specific_subscriptions=[s.model_copy(deep=True) for s in schedule.specific_subscriptions],
+        subscriptions=[s.subscription_key for s in schedule.specific_subscriptions],
         order_info=dict(order_info or {}),
         total=schedule.total_amount,
         schedule=schedule,

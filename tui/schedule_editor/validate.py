@@ -39,7 +39,7 @@ MAX_ITEM_NAME = 100
 
 @dataclass(frozen=True)
 class Problem:
-    """``field``: ``notes``, ``orders``, ``items`` or an item cell (``row`` and ``column``:
+    """``field``: ``notes``, ``orders``, ``subscriptions``, ``items`` or an item cell (``row`` and ``column``:
     ``name``, ``run_date``, ``value``). ``rule``: a stable id the tests and the log use."""
 
     field: str
@@ -89,7 +89,7 @@ def known_total(state: FormState) -> Decimal | None:
         return state.total if schedule is None else None
     if list(schedule.orders) != state.orders or specific_key(
         schedule.specific_subscriptions
-    ) != specific_key(state.specific_subscriptions):
+    ) != specific_key(state.resolve_specific()[0]):
         return None
     return state.total
 
@@ -186,20 +186,40 @@ def validate(state: FormState, today: date) -> Validation:
         problems.append(
             Problem("orders", "orders_duplicate", f"{', '.join(twice)} is listed twice")
         )
+    # specific subscriptions: each one of the orders' own, once
+    specs, unknown = state.resolve_specific()
+    for number in unknown:
+        known = ", ".join(n for _, n in state.known_subscriptions()) or "none known"
+        problems.append(
+            Problem(
+                "subscriptions",
+                "subscription_unknown",
+                f"{number} is not a subscription of {', '.join(state.orders) or 'the orders'} "
+                f"(theirs: {known})",
+            )
+        )
+    twice = sorted({n for n in state.subscriptions if state.subscriptions.count(n) > 1})
+    if twice:
+        problems.append(
+            Problem(
+                "subscriptions", "subscriptions_duplicate", f"{', '.join(twice)} is listed twice"
+            )
+        )
     if state.schedule is not None and not state.orders_editable:
         stored = state.schedule
         if list(stored.orders) != state.orders or specific_key(
             stored.specific_subscriptions
-        ) != specific_key(state.specific_subscriptions):
-            problems.append(Problem("orders", "orders_locked", state.orders_locked_reason or ""))
+        ) != specific_key(specs):
+            where = "orders" if list(stored.orders) != state.orders else "subscriptions"
+            problems.append(Problem(where, "orders_locked", state.orders_locked_reason or ""))
     subscriptions = state.subscription_count()
     if subscriptions > MAX_SUBSCRIPTIONS:
         problems.append(
             Problem(
-                "orders",
+                "subscriptions" if state.subscriptions else "orders",
                 "subscriptions_max",
                 f"An invoice schedule covers at most {MAX_SUBSCRIPTIONS} subscriptions; "
-                f"these orders hold {subscriptions}",
+                f"this one would cover {subscriptions}",
             )
         )
 
@@ -264,7 +284,7 @@ def validate(state: FormState, today: date) -> Validation:
             items=tuple(plans),
             notes=state.notes,
             invoice_separately=state.invoice_separately,
-            specific_subscriptions=specific_key(state.specific_subscriptions),
+            specific_subscriptions=specific_key(specs),
         ),
     )
 

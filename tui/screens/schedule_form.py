@@ -14,20 +14,22 @@ from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Input, Label, Static
 
+from backends.errors import BackendError
+from tui import actions
 from tui.format import status
-from tui.keys import DEFAULT_KEYS
+from tui.keys import DEFAULT_KEYS, KeyNames
 from tui.schedule_editor.dates import DateInputError, parse_run_date
 from tui.schedule_editor.diff import ScheduleDiff, diff
 from tui.schedule_editor.plan import plan_of_schedule
-from tui.schedule_editor.state import FormState, ItemRow
+from tui.schedule_editor.state import FormState, ItemRow, OrderInfo
 from tui.schedule_editor.summary import summarize
 from tui.schedule_editor.validate import MAX_ITEMS, Problem, validate
-from tui.widgets.footer import ConsoleFooter
+from tui.widgets.footer import ESSENTIAL, ConsoleFooter
 
 __all__ = ["ScheduleFormScreen"]
 
@@ -36,6 +38,7 @@ _CELL_INPUTS = {"name": "#item-name", "run_date": "#item-date", "value": "#item-
 
 
 class ScheduleFormScreen(Screen[dict[str, Any] | None]):
+    SCOPE: ClassVar[str] = actions.SCHEDULE_FORM
     DEFAULT_CSS = """
     ScheduleFormScreen { layout: vertical; }
     ScheduleFormScreen #form-title { text-style: bold; padding: 0 1; background: $boost; width: 1fr; }
@@ -47,7 +50,9 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
     ScheduleFormScreen Input:focus { background: $accent 30%; }
     ScheduleFormScreen Input.-in-error { background: $error 30%; }
     ScheduleFormScreen Input:disabled { color: $text-disabled; }
-    ScheduleFormScreen #notes, ScheduleFormScreen #orders { width: 1fr; }
+    ScheduleFormScreen #notes, ScheduleFormScreen #orders, ScheduleFormScreen #subscriptions {
+        width: 1fr;
+    }
     ScheduleFormScreen Checkbox, ScheduleFormScreen Checkbox:focus {
         border: none; height: 1; padding: 0; width: auto; background: transparent;
     }
@@ -64,13 +69,7 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
     ScheduleFormScreen #errors { height: auto; max-height: 6; padding: 0 1; color: $text-error; }
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("ctrl+n", "add_row", "Add", tooltip="add an item", priority=True),
-        Binding("ctrl+d", "remove_row", "Remove", tooltip="remove the item", priority=True),
-        Binding("ctrl+l", "lay_out", "Split", tooltip="split and date the items", priority=True),
-        Binding("escape", "leave", "Back", priority=True),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = actions.bindings_for(actions.SCHEDULE_FORM)  # type: ignore[assignment]
 
     def __init__(
         self, state: FormState, *, today: date, error: str | None = None, title: str = ""
@@ -87,6 +86,49 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
         self.problems: tuple[Problem, ...] = ()
         #: False until the operator changes something (esc then leaves without asking)
         self.dirty = error is not None
+        #: orders whose subscriptions were asked for (found or not: asked once)
+        self._asked: set[str] = set()
+
+    @property
+    def keys(self) -> KeyNames:
+        return getattr(self.app, "keys", None) or DEFAULT_KEYS
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Read-only (and the registry) decide, as on every console screen."""
+        allowed = getattr(self.app, "action_allowed", None)
+        return allowed is None or bool(allowed(actions.action_method(action, parameters)))
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The screen's bindings, and help / log / quit even while a text field has focus.
+
+        A field takes printable keys as text (``q`` types a q, it never quits), so Textual
+        leaves those global keys out of the bindings while a field has focus. The footer
+        still shows them, greyed out: they work from the items table and the checkbox, and
+        the help lists them as everywhere else."""
+        bindings = super().active_bindings
+        app_bindings = self.app._bindings.copy()
+        if self.app._keymap:
+            app_bindings.apply_keymap(self.app._keymap)
+        for key, found in app_bindings.key_to_bindings.items():
+            for binding in found:
+                if binding.id in ESSENTIAL and key not in bindings:
+                    bindings[key] = ActiveBinding(
+                        self.app,
+                        binding,
+                        False,
+                        f"{binding.tooltip or binding.description}: from the items table "
+                        "(a text field takes the key as text)",
+                    )
+        # the form's own keys first, in the registry's order (a field's own binding of the
+        # same key, such as the Input's ctrl+d, would otherwise put it first)
+        order = {spec.id: n for n, spec in enumerate(actions.specs_for(self.SCOPE))}
+        return dict(
+            sorted(
+                bindings.items(),
+                key=lambda kv: order.get(kv[1].binding.id or "", len(order)),
+            )
+        )
 
     # ------------------------------------------------------------------ layout
 
@@ -105,6 +147,17 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
                 disabled=not state.orders_editable,
             )
         yield Static(self._orders_note(), id="orders-note", classes="note", markup=False)
+        with Horizontal(classes="form-row"):
+            yield Label("Subscriptions")
+            yield Input(
+                ", ".join(state.subscriptions),
+                id="subscriptions",
+                placeholder="all of the orders' (or name specific ones: A-S00000001, …)",
+                disabled=not state.orders_editable,
+            )
+        yield Static(
+            self._subscriptions_note(), id="subscriptions-note", classes="note", markup=False
+        )
         with Horizontal(classes="form-row"):
             yield Label("Options")
             yield Checkbox("Invoice separately", state.invoice_separately, id="separately")
@@ -151,16 +204,53 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
     def _orders_note(self) -> str:
         state = self.state
         reason = state.orders_locked_reason
-        if reason:
-            return f"read-only: {reason}"
-        specs = ", ".join(
-            f"{s.subscription_key} of {s.order_key}" for s in state.specific_subscriptions
-        )
-        return f"Specific subscriptions: {specs} (kept as they are)" if specs else ""
+        return f"read-only: {reason}" if reason else ""
+
+    def _subscriptions_note(self) -> str:
+        """What the orders hold, so a specific subscription is picked without a lookup."""
+        known = self.state.known_subscriptions()
+        if not known:
+            return ""
+        shown = ", ".join(f"{sub} ({order})" for order, sub in known[:6])
+        more = f" and {len(known) - 6} more" if len(known) > 6 else ""
+        return f"Theirs: {shown}{more}"
 
     def _currency_text(self) -> str:
         state = self.state
-        return f"{state.currency} (the account's currency) · {state.account_key}"
+        return f"{state.currency} (the account's) · {state.account_key}"
+
+    def _unread_orders(self) -> list[str]:
+        return [
+            o for o in self.state.orders if o not in self.state.order_info and o not in self._asked
+        ]
+
+    @on(Input.Blurred, "#orders")
+    @on(Input.Submitted, "#orders")
+    def _orders_done(self) -> None:
+        if self._unread_orders():
+            self._order_subscriptions()
+
+    @work(group="form-order-info", exclusive=True, exit_on_error=False)
+    async def _order_subscriptions(self, save_after: bool = False) -> None:
+        """The subscriptions of orders added to the form (for the specific subscriptions field
+        and the 300-subscription limit); an order the backend does not know is left for it to
+        refuse on save."""
+        backend = getattr(self.app, "backend", None)
+        for number in self._unread_orders():
+            self._asked.add(number)
+            if backend is None:
+                continue
+            try:
+                order = await backend.get_order(number)
+            except BackendError:
+                continue
+            self.state.order_info[number] = OrderInfo(
+                number, tuple(s.subscription_number for s in order.subscriptions)
+            )
+        self.query_one("#subscriptions-note", Static).update(self._subscriptions_note())
+        self._show_summary()
+        if save_after:
+            self.action_form_save()
 
     def _split_placeholder(self) -> str:
         return "total, or % (default)" if self.state.total is None else "total, or %"
@@ -173,7 +263,7 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
             return
         try:
             page = await backend.list_orders(search=self.state.account_key, page_size=20)
-        except Exception:  # a hint only: the form works without it
+        except BackendError:  # a hint only: the form works without it
             return
         others = [o.order_number for o in page.items if o.order_number not in self.state.orders]
         if others:
@@ -223,7 +313,10 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
             widget.disabled = row is None or not row.editable
         note = ""
         if row is None:
-            note = "No items: ctrl+n adds one, ctrl+l splits the total"
+            keys = self.keys
+            note = (
+                f"No items: {keys['form_add_item']} adds one, {keys['form_split']} splits the total"
+            )
         elif row.locked:
             note = f"Item {n + 1 if n is not None else ''} is read-only: {row.locked}"
         self.query_one("#row-note", Static).update(note)
@@ -267,6 +360,12 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
             if orders == state.orders:
                 return
             state.orders = orders
+            self.query_one("#subscriptions-note", Static).update(self._subscriptions_note())
+        elif ident == "subscriptions":
+            numbers = [n.strip() for n in value.replace(";", ",").split(",") if n.strip()]
+            if numbers == state.subscriptions:
+                return
+            state.subscriptions = numbers
         elif ident in ("item-name", "item-date", "item-value"):
             n = self.cursor
             if n is None or not state.items[n].editable:
@@ -297,7 +396,7 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
 
     # ------------------------------------------------------------------ keys
 
-    def action_add_row(self) -> None:
+    def action_form_add_item(self) -> None:
         if len(self.state.items) >= MAX_ITEMS:
             self._say(f"An invoice schedule takes at most {MAX_ITEMS} items")
             return
@@ -308,7 +407,7 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
         self._show_summary()
         self.query_one("#item-name", Input).focus()
 
-    def action_remove_row(self) -> None:
+    def action_form_remove_item(self) -> None:
         n = self.cursor
         if n is None:
             return
@@ -322,7 +421,7 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
         self._show_summary()
         self.query_one("#items", DataTable).focus()
 
-    def action_lay_out(self) -> None:
+    def action_form_split(self) -> None:
         """Split the editable rows from the helper fields: N items of a total (or of 100%),
         with run dates monthly or quarterly from a first date."""
         count_text = self.query_one("#split-count", Input).value.strip()
@@ -356,7 +455,10 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
         self._say("")
         self.query_one("#items", DataTable).focus()
 
-    def action_save(self) -> None:
+    def action_form_save(self) -> None:
+        if self._unread_orders():  # read the added orders' subscriptions first, then check
+            self._order_subscriptions(save_after=True)
+            return
         result = validate(self.state, self.today)
         if not result.ok:
             self._show_errors(result.problems)
@@ -372,14 +474,13 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
                 return
         self.dismiss({"state": self.state, "plan": result.plan, "diff": change})
 
-    def action_leave(self) -> None:
+    def action_form_leave(self) -> None:
         if not self.dirty:
             self.dismiss(None)
             return
         from tui.operations.base import Confirmation
         from tui.widgets.confirm import ConfirmDialog
 
-        keys = getattr(self.app, "keys", None)
         dialog = ConfirmDialog.for_operation(
             Confirmation(
                 "Discard your changes?",
@@ -388,7 +489,7 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
             ),
             (),
             "",
-            keys or DEFAULT_KEYS,
+            self.keys,
         )
 
         def answered(values: dict[str, Any] | None) -> None:
@@ -423,6 +524,8 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
             return self.query_one("#notes", Input)
         if problem.field == "orders":
             return self.query_one("#orders", Input)
+        if problem.field == "subscriptions":
+            return self.query_one("#subscriptions", Input)
         if problem.column in _CELL_INPUTS:
             return self.query_one(_CELL_INPUTS[problem.column], Input)
         return None

@@ -63,7 +63,11 @@ class PagedTable(DataTable[Any], Generic[T]):
 
     def on_mount(self) -> None:
         for label, key in self._columns_spec:
-            self.add_column(label, key=key)
+            self.add_column(label, key=key, width=self.column_width(key))
+
+    def column_width(self, key: str) -> int | None:
+        """A fixed width for a column (``None``: as wide as its content)."""
+        return None
 
     @property
     def has_more(self) -> bool:
@@ -83,31 +87,59 @@ class PagedTable(DataTable[Any], Generic[T]):
     def reload(self) -> None:
         """Fetch the loaded rows again, keeping the cursor on the same row."""
         if self.fetch is not None:
-            self._load(reset=True, keep=max(len(self.items), 1))
+            self._load(reset=True, keep=self.keep)
 
     def load_more(self) -> None:
         if self.fetch is not None and self.has_more and not self.fetching:
             self._load(reset=False, keep=0)
+
+    def use(self, fetch: Fetch[T]) -> None:
+        """Page from ``fetch`` from now on, without loading (a screen that loads several tables
+        at once fills this one with :meth:`show_rows`)."""
+        self.fetch = fetch
+
+    async def fetch_rows(self, keep: int = 0) -> tuple[list[T], str | None]:
+        """Pages of ``fetch`` from the start until ``keep`` rows (at least one page): the rows
+        and the next cursor. Nothing is shown; :meth:`show_rows` shows them."""
+        assert self.fetch is not None
+        items: list[T] = []
+        cursor: str | None = None
+        while True:
+            page = await self.fetch(cursor)
+            items.extend(page.items)
+            cursor = page.next_cursor
+            if cursor is None or len(items) >= keep:
+                return items, cursor
+
+    @property
+    def keep(self) -> int:
+        """How many rows a reload fetches again: as many as are loaded."""
+        return max(len(self.items), 1)
+
+    def show_rows(self, items: list[T], cursor: str | None) -> None:
+        """Replace the rows (the cursor stays on the same key) and post :class:`Loaded`."""
+        current = self.current_item() if self.items else None
+        cursor_key = self._row_key(current) if current is not None else None
+        row = self.cursor_row
+        self.clear()
+        self.items = items
+        self._add(items)
+        self.next_cursor = cursor
+        if cursor_key is not None:
+            index = next((n for n, i in enumerate(items) if self._row_key(i) == cursor_key), row)
+            self.move_cursor(row=min(index, max(len(items) - 1, 0)), animate=False)
+        if self.sort_by is not None:
+            self.apply_sort()
+        self.post_message(self.Loaded(self, len(self.items), self.has_more))
 
     @work(group="paged-table", exclusive=True, exit_on_error=False)
     async def _load(self, *, reset: bool, keep: int) -> None:
         assert self.fetch is not None
         self.fetching = True
         self.loading = reset
-        cursor_key = None
-        if reset and self.items:
-            current = self.current_item()
-            cursor_key = self._row_key(current) if current is not None else None
         try:
             if reset:
-                items: list[T] = []
-                cursor: str | None = None
-                while True:
-                    page = await self.fetch(cursor)
-                    items.extend(page.items)
-                    cursor = page.next_cursor
-                    if cursor is None or len(items) >= keep:
-                        break
+                items, cursor = await self.fetch_rows(keep)
             else:
                 page = await self.fetch(self.next_cursor)
                 items = [*self.items, *page.items]
@@ -121,21 +153,12 @@ class PagedTable(DataTable[Any], Generic[T]):
             self.loading = False
             self._take_focus()
         if reset:
-            row = self.cursor_row
-            self.clear()
-            self.items = items
-            self._add(items)
-            self.next_cursor = cursor
-            if cursor_key is not None:
-                index = next(
-                    (n for n, i in enumerate(items) if self._row_key(i) == cursor_key), row
-                )
-                self.move_cursor(row=min(index, max(len(items) - 1, 0)), animate=False)
-        else:
-            new = items[len(self.items) :]
-            self.items = items
-            self._add(new)
-            self.next_cursor = cursor
+            self.show_rows(items, cursor)
+            return
+        new = items[len(self.items) :]
+        self.items = items
+        self._add(new)
+        self.next_cursor = cursor
         if self.sort_by is not None:
             self.apply_sort()
         self.post_message(self.Loaded(self, len(self.items), self.has_more))

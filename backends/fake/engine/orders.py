@@ -222,12 +222,12 @@ def _resolve_subscription(core: Core, key: str) -> Subscription:
 def _end_charges(charges: list[RatePlanCharge], effective: date) -> None:
     for charge in charges:
         if charge.type is ChargeType.ONE_TIME:
-            if effective <= charge.effective_start_date:
-                charge.effective_end_date = charge.effective_start_date
+            if effective <= charge.start:
+                charge.effective_end_date = charge.start
             continue
         end = charge.effective_end_date
         if end is None or effective < end:
-            charge.effective_end_date = max(effective, charge.effective_start_date)
+            charge.effective_end_date = max(effective, charge.start)
 
 
 def _reprice_billing(core: Core, charges: list[RatePlanCharge], effective: date) -> None:
@@ -250,6 +250,7 @@ def _amendment(
     description: str | None,
 ) -> Order:
     """An order with one action on an existing subscription, which gets its next version."""
+    assert subscription.account_id is not None  # the engine's subscriptions always have one
     account = core.store.accounts[subscription.account_id]
     version = _next_version(core, subscription)
     amended = OrderSubscription(
@@ -275,11 +276,12 @@ def cancel_subscription(
         raise core.refuse.rule(
             SUBSCRIPTION, f"{subscription.subscription_number} is already Cancelled"
         )
-    if effective_date < subscription.contract_effective_date:
+    starts = subscription.contract_effective_date
+    if starts is not None and effective_date < starts:
         raise core.refuse.invalid(
             SUBSCRIPTION,
             f"{subscription.subscription_number} starts on "
-            f"{subscription.contract_effective_date}: it cannot be cancelled before that",
+            f"{starts}: it cannot be cancelled before that",
         )
     action = _action(
         core,

@@ -60,13 +60,13 @@ def charge_value(charge: RatePlanCharge) -> Decimal:
         return ZERO
     end = charge.effective_end_date
     if charge.type is ChargeType.ONE_TIME:
-        if end is not None and end <= charge.effective_start_date:
+        if end is not None and end <= charge.start:
             return ZERO
         return cents(unit)
     if end is None:
         return ZERO  # an evergreen charge has no total a schedule could split
     period = _PERIOD_MONTHS.get(charge.billing_period or "Month", 1)
-    return cents(unit * months_between(charge.effective_start_date, end) / period)
+    return cents(unit * months_between(charge.start, end) / period)
 
 
 def split_evenly(total: Decimal, parts: int) -> list[Decimal]:

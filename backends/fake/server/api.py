@@ -22,6 +22,7 @@ from backends.fake.engine.refusals import (
     INVOICE,
     ORDER,
     SCHEDULE,
+    SUBSCRIPTION,
 )
 from backends.fake.server import shapes
 from backends.fake.server.codec import WireResponse
@@ -188,6 +189,14 @@ async def get_order(call: Call) -> WireResponse:
     if (call.param("getAccountDetails") or "").lower() == "true":
         account = await call.backend.get_account(order.existing_account_number)
     return ok({"order": shapes.v1_order(order, account)})
+
+
+async def get_subscription(call: Call) -> WireResponse:
+    """The subscription's current version with its rate plans and charges. Zuora's query
+    parameters here (``charge-detail``, ``as-of-date``, ...) select views the console does not
+    ask for; the fake answers the default view whatever they say."""
+    subscription = await call.backend.get_subscription(call.path_params["subscription_key"])
+    return ok(shapes.v1_subscription(subscription))
 
 
 # --------------------------------------------------------------------------- invoice schedules
@@ -712,6 +721,13 @@ ROUTES: tuple[ApiRoute, ...] = (
         ORDER,
     ),
     ApiRoute("GET", "/v1/orders/{orderNumber}", "GET_Order", get_order, ORDER),
+    ApiRoute(
+        "GET",
+        "/v1/subscriptions/{subscription-key}",
+        "GET_SubscriptionsByKey",
+        get_subscription,
+        SUBSCRIPTION,
+    ),
     ApiRoute(
         "POST",
         "/v1/accounts/{key}/billing-documents/generate",

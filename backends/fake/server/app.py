@@ -54,6 +54,13 @@ def _template_regex(path: str) -> re.Pattern[str]:
     return re.compile("^" + re.sub(r"\{[^/]+\}", "[^/]+", path) + "$")
 
 
+def starlette_path(path: str) -> str:
+    """A route's template as Starlette takes it: Zuora names some path parameters with a hyphen
+    (``{subscription-key}``), which Starlette's parameters cannot hold; handlers read them with
+    ``_`` instead (``subscription_key``)."""
+    return re.sub(r"\{([^}/]+)\}", lambda m: "{" + m.group(1).replace("-", "_") + "}", path)
+
+
 def create_app(
     registry: TenantRegistry | None = None,
     *,
@@ -90,7 +97,9 @@ def create_app(
         return await server.unknown_route(request, allowed)
 
     routes: list[BaseRoute] = [Route("/oauth/token", token, methods=["POST"])]
-    routes += [Route(r.path, _endpoint(server, r), methods=[r.method]) for r in ROUTES]
+    routes += [
+        Route(starlette_path(r.path), _endpoint(server, r), methods=[r.method]) for r in ROUTES
+    ]
     routes += control
     routes.append(Route("/{path:path}", _AnyMethod(fallback)))
 

@@ -62,7 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--seed",
         default="demo",
-        help="seed tenant: demo (default), empty, or generated:N (N generated orders)",
+        help=(
+            "seed tenant: demo (default), empty, generated:N (N generated orders), or bulk:N "
+            "(one bill run of N Draft invoices, N up to 20,000)"
+        ),
     )
     parser.add_argument("--state", type=Path, metavar="FILE", help="load from and save to FILE")
     parser.add_argument(

@@ -30,6 +30,7 @@ from pydantic.json_schema import models_json_schema
 from backends.fake.faults import EFFECTS, FaultRule
 
 __all__ = [
+    "CLIENT_ID_LENGTH",
     "CONTROL_MAX_BODY_BYTES",
     "MAX_ADVANCE_DAYS",
     "MAX_CLIENT_ID",
@@ -47,8 +48,11 @@ __all__ = [
 CONTROL_MAX_BODY_BYTES = 64 * 1024 * 1024
 #: How far one clock move may go past the tenant's today.
 MAX_ADVANCE_DAYS = 3660
-#: The longest client id (a tenant name) the control plane and the token endpoint take.
+#: The longest client id (a tenant name) the control plane takes.
 MAX_CLIENT_ID = 255
+#: The only length of client id the token endpoint takes: Zuora's (createToken in Zuora's spec
+#: gives client_id minLength and maxLength 36; Zuora's client ids are hyphenated UUIDs).
+CLIENT_ID_LENGTH = 36
 #: The most fault rules one tenant holds (each request checks them in order).
 MAX_FAULT_RULES = 1000
 #: The longest latency a fault may add (Zuora's gateway gives up after 120 s).

@@ -44,7 +44,7 @@ from backends.fake.server.codec import (
     is_transient,
     uses_real_status,
 )
-from backends.fake.server.control_models import MAX_CLIENT_ID
+from backends.fake.server.control_models import CLIENT_ID_LENGTH, MAX_CLIENT_ID
 from backends.fake.server.idempotency import MAX_KEY_LENGTH, Claim, fingerprint
 from backends.fake.server.journal import Journal, JournalEntry
 from backends.fake.server.tenants import TOKEN_SECONDS, Tenant, TenantRegistry, request_ids
@@ -413,10 +413,14 @@ class FakeServer:
             rule = tenant.faults.pick("POST", "/oauth/token", "createToken", "before")
             if rule is not None and rule.effect != "latency":
                 return self._finish(request, ex, self._fault_out(rule, ex, False))
-        if len(client_id) > MAX_CLIENT_ID:
+        if client_id and len(client_id) != CLIENT_ID_LENGTH:
+            # Zuora's spec (createToken) gives client_id minLength = maxLength = 36, and Zuora's
+            # SDK refuses another length before it calls; the OAuth-style body is the one this
+            # endpoint uses for every refusal (Zuora documents no token error body).
             error = {
                 "error": "invalid_request",
-                "error_description": f"client_id is at most {MAX_CLIENT_ID} characters",
+                "error_description": f"client_id must be {CLIENT_ID_LENGTH} characters "
+                f"(a Zuora OAuth client id), got {min(len(client_id), MAX_CLIENT_ID + 1)}",
             }
             return self._finish(request, ex, _Out(400, jsoncodec.dumps(error)))
         if form.get("grant_type") != "client_credentials" or not client_id:

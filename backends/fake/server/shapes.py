@@ -63,6 +63,7 @@ __all__ = [
     "v1_invoice_item",
     "v1_order",
     "v1_schedule",
+    "v1_subscription",
 ]
 
 _ORDER_DERIVED = ("accountId", "accountName", "invoiceScheduleNumber")
@@ -90,6 +91,11 @@ _FILTER_NULLS = ("subscriptionId", "invoiceScheduleItemId")
 _INVOICE_NOT_V1 = ("accountNumber", "reversed")
 #: ... and of our credit memo model.
 _MEMO_NOT_V1 = ("billRunId",)
+#: Subscription fields that Zuora's v1 subscription schema lacks (``cancelledDate``) or types
+#: otherwise (its top-level ``invoiceScheduleId`` is an integer in the spec; the fake's ids are
+#: 32-hex strings, so it is left out: each charge's ``invoiceScheduleId``, a string, says which
+#: schedule bills it).
+_SUBSCRIPTION_NOT_V1 = ("cancelledDate", "invoiceScheduleId")
 
 
 def stable_id(*parts: str) -> str:
@@ -191,6 +197,13 @@ def v1_invoice_item(item: InvoiceItem) -> dict[str, Any]:
     body["chargeAmount"] = _text(item.charge_amount)
     body["taxAmount"] = _text(item.tax_amount)
     result: dict[str, Any] = _no_nulls(body)
+    return result
+
+
+def v1_subscription(subscription: Subscription) -> dict[str, Any]:
+    """``GET /v1/subscriptions/{key}``: the subscription with its rate plans and charges (each
+    charge with its ``number`` and, while a schedule bills it, ``invoiceScheduleId``)."""
+    result: dict[str, Any] = _no_nulls(_drop(subscription.to_wire(), _SUBSCRIPTION_NOT_V1))
     return result
 
 
@@ -323,7 +336,7 @@ def oq_subscription(subscription: Subscription) -> dict[str, Any]:
             "name": subscription.subscription_number,
             "subscriptionNumber": subscription.subscription_number,
             "accountId": subscription.account_id,
-            "status": subscription.status.value,
+            "status": subscription.status.value if subscription.status else None,
             "termType": subscription.term_type,
             "termStartDate": subscription.term_start_date,
             "termEndDate": subscription.term_end_date,

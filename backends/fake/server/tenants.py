@@ -52,6 +52,8 @@ SERVER_STATE_FORMAT = "billing-tui/fake-server-state"
 SERVER_STATE_VERSION = 1
 _ENGINE_STATE_FORMAT = "billing-tui/fake-engine-state"
 SEEDS = ("demo", "empty")
+#: seeds with a count, built per tenant from the seed rather than copied from one export
+COUNTED_SEEDS = "generated:N or bulk:N"
 
 Progression = Literal["manual", "realtime"]
 
@@ -71,6 +73,24 @@ def _generated_size(seed: str) -> int | None:
     return None
 
 
+def _bulk_size(seed: str) -> int | None:
+    from backends.fake.bulk import bulk_size
+
+    try:
+        return bulk_size(seed)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def _check_seed(seed: str) -> None:
+    """Refuse an unknown seed without building it (a bulk tenant takes seconds)."""
+    if seed in SEEDS or _generated_size(seed) is not None or _bulk_size(seed) is not None:
+        return
+    raise ValidationError(
+        f"Unknown seed {seed!r}: choose one of {', '.join(SEEDS)} or {COUNTED_SEEDS}"
+    )
+
+
 def _seed_engine(seed: str) -> Engine:
     if seed == "demo":
         return seeds.demo()
@@ -81,7 +101,14 @@ def _seed_engine(seed: str) -> Engine:
         from backends.fake.generated import generated
 
         return generated(size)
-    raise ValidationError(f"Unknown seed {seed!r}: choose one of {', '.join(SEEDS)} or generated:N")
+    invoices = _bulk_size(seed)
+    if invoices is not None:
+        from backends.fake.bulk import bulk
+
+        return bulk(invoices)
+    raise ValidationError(
+        f"Unknown seed {seed!r}: choose one of {', '.join(SEEDS)} or {COUNTED_SEEDS}"
+    )
 
 
 @dataclass
@@ -139,7 +166,7 @@ class TenantRegistry:
         state_file: Path | None = None,
         fault_seed: int = 0,
     ) -> None:
-        _seed_engine(seed)  # fail early on an unknown seed
+        _check_seed(seed)  # fail early on an unknown seed
         self.seed = seed
         self.client_secret = (
             client_secret if isinstance(client_secret, Secret) else Secret(client_secret)
@@ -159,9 +186,10 @@ class TenantRegistry:
     # ----------------------------------------------------------------- tenants
 
     def _fresh_engine(self) -> Engine:
-        if _generated_size(self.seed) is not None:
+        if _generated_size(self.seed) is not None or _bulk_size(self.seed) is not None:
             # a generated tenant builds its orders lazily from the seed in milliseconds;
-            # exporting it would build every order (gigabytes at 100,000)
+            # exporting it would build every order (gigabytes at 100,000). A bulk tenant builds
+            # in seconds, faster than importing its export would be.
             return _seed_engine(self.seed)
         if self._seed_state is None:
             self._seed_state = jsoncodec.to_jsonable(_seed_engine(self.seed).export_state())
