@@ -93,7 +93,9 @@ async def test_progress_while_it_runs_then_counts_and_accounts() -> None:
         assert "finished" in str(screen.query_one("#status", Static).content)
 
 
-async def test_enter_on_an_account_shows_its_documents() -> None:
+async def test_enter_on_an_account_billed_opens_its_screen() -> None:
+    from tui.screens.account import AccountScreen
+
     backend = demo_backend()
     run = await backend.create_bill_run(
         CreateBillRunRequest(batches=[ALL_BATCHES], target_date=AHEAD)
@@ -102,19 +104,14 @@ async def test_enter_on_an_account_shows_its_documents() -> None:
     app = make_app(backend)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_run(pilot, run.id)
-        every = len(screen.docs)
         accounts = screen.query_one("#accounts", DataTable)
         accounts.focus()
         await pilot.press("down", "enter")
         await settle(pilot)
         chosen = screen.progress.accounts[1]  # type: ignore[union-attr]
-        assert screen.account_filter == chosen.account_id
-        assert screen.docs and all(d.account_id == chosen.account_id for d in screen.docs)
-        title = str(screen.query_one("#documents-title").content)  # type: ignore[attr-defined]
-        assert title.startswith(f"Documents of {chosen.account_number} · {len(screen.docs)} of")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert screen.account_filter is None and len(screen.docs) == every
+        opened = app.screen
+        assert isinstance(opened, AccountScreen)
+        assert opened.account is not None and opened.account.id == chosen.account_id
 
 
 async def test_post_one_document_of_the_run() -> None:

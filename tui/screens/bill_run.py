@@ -6,9 +6,8 @@ simulated clock's change, or ``r``, reads it again).
 
 Post, cancel and delete the run, post the document under the cursor, mark an invoice and
 bulk-post the marked ones: operations (:mod:`tui.operations`) reading ``bill_run``,
-``current_document()`` and ``marked``; ``enter`` opens a document. ``enter`` on an account row
-opens the account's screen where the console has one, else shows only that account's documents
-(``enter`` again shows them all).
+``current_document()`` and ``marked``; ``enter`` opens a document, and on an account row the
+account's screen.
 """
 
 from __future__ import annotations
@@ -162,8 +161,6 @@ class BillRunScreen(ConsoleScreen):
         self.bill_run_id = bill_run_id
         self.docs: list[Invoice | CreditMemo] = []
         self.progress: BillRunProgress | None = None
-        #: the account whose documents alone are shown (enter on an account row), or None
-        self.account_filter: str | None = None
         self._documents: BillRunDocuments = BillRunDocuments()
         self._timer: Timer | None = None
         #: True while polls fail: one notification per outage, not one per poll
@@ -383,8 +380,7 @@ class BillRunScreen(ConsoleScreen):
     def _fill_documents(self) -> None:
         documents = self._documents
         every: list[Invoice | CreditMemo] = [*documents.invoices, *documents.credit_memos]
-        wanted = self.account_filter
-        docs = [d for d in every if wanted is None or d.account_id == wanted]
+        docs = every
         self.docs = docs
         table = self.table
         row = table.cursor_row
@@ -398,11 +394,9 @@ class BillRunScreen(ConsoleScreen):
             table.add_row(*cells, key=doc.id)
         if docs:
             table.move_cursor(row=min(max(row, 0), len(docs) - 1), animate=False)
-        title = f"Documents · {documents_summary(documents)}"
-        if wanted is not None:
-            number = numbers.get(wanted) or short_id(wanted)
-            title = f"Documents of {number} · {len(docs)} of {len(every)} · enter on it shows all"
-        self.query_one("#documents-title", Label).update(title)
+        self.query_one("#documents-title", Label).update(
+            f"Documents · {documents_summary(documents)}"
+        )
 
     def _fill_accounts(self, every: list[Invoice | CreditMemo]) -> None:
         progress = self.progress
@@ -422,7 +416,7 @@ class BillRunScreen(ConsoleScreen):
             title.update(
                 f"Accounts billed · {len(accounts)}"
                 + ("" if accounts else " (none yet)")
-                + (" · enter shows an account's documents" if accounts else "")
+                + (" · enter opens an account" if accounts else "")
             )
 
     def current_account(self) -> BillRunAccount | None:
@@ -438,17 +432,7 @@ class BillRunScreen(ConsoleScreen):
         account = self.current_account()
         if account is None:
             return
-        try:
-            # the account screen, where the console has one
-            self.billing_app.open_object("account", account.account_id)
-            return
-        except KeyError:
-            pass
-        self.account_filter = (
-            None if self.account_filter == account.account_id else account.account_id
-        )
-        self._fill_documents()
-        self._show_status()
+        self.billing_app.open_object("account", account.account_id)
 
     def _show_status(self) -> None:
         run = self.bill_run
