@@ -76,6 +76,12 @@ SHOTS: dict[str, tuple[Step, ...]] = {
     "bulk-post-confirm": (goto("schedule", "IS-00000004"), keys("space", "space", "M")),
     "reverse-date": (goto("schedule", "IS-00000004"), keys("v")),
     "schedule-form": (goto("order", "O-00000009"), keys("n")),
+    "charges": (goto("schedule", "IS-00000004"), keys("c")),
+    "bill-run-form": (keys("B", "n"),),
+    "bill-run": (keys("B", "enter"),),
+    "accounts": (keys("A"),),
+    "account": (goto("account", "A00000003"),),
+    "documents": (keys("I"),),
     "outcome-after-leaving": (
         keys("enter", "enter", "g", "y", "escape", "escape"),
         finish,
@@ -90,6 +96,10 @@ NARROW = (
     "reverse-date",
     "invoice",
     "schedule-form",
+    "bill-run-form",
+    "bill-run",
+    "account",
+    "documents",
 )
 
 
