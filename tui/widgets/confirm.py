@@ -17,7 +17,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import QueryType
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -155,6 +157,28 @@ class ConfirmDialog(ModalScreen[dict[str, Any] | None]):
 
     def on_resize(self) -> None:
         self._fit_height()
+
+    def _tab_chain(self) -> list[Widget]:
+        """Cancel, then the fields in order, then the action's button: the first ``tab`` from
+        the focused Cancel reaches the first field (not the other button or the scroll area)."""
+        fields: list[Widget] = [self.query_one(f"#field-{f.name}") for f in self.fields]
+        return [self.query_one("#cancel", Button), *fields, self.query_one("#confirm", Button)]
+
+    def focus_next(self, selector: str | type[QueryType] = "*") -> Widget | None:
+        return self._tab_to(1) or super().focus_next(selector)
+
+    def focus_previous(self, selector: str | type[QueryType] = "*") -> Widget | None:
+        return self._tab_to(-1) or super().focus_previous(selector)
+
+    def _tab_to(self, step: int) -> Widget | None:
+        if not self.fields or self.picker_only:
+            return None
+        chain = self._tab_chain()
+        if self.focused not in chain:
+            return None
+        target = chain[(chain.index(self.focused) + step) % len(chain)]
+        target.focus()
+        return target
 
     def _fit_height(self) -> None:
         """A long body with many inputs scrolls; the buttons always keep their rows (at 80x24
