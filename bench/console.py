@@ -68,12 +68,16 @@ async def main_async(mode: str, seed: str, count: int) -> dict[str, Any]:
 
     app = Bench(backend=backend, profile=profile, action_log_path=None, own_backend=True)
 
+    #: CPU milliseconds of this process per step (steadier than wall time on a loaded machine)
+    cpu_ms: list[float] = []
+
     async def step(key: str, done: Callable[[], bool], limit: float = 10.0) -> float:
         """Post ``key``; milliseconds until the first refresh after ``done()`` holds."""
         painted = asyncio.get_running_loop().create_future()
         if PROFILE is not None:
             PROFILE.enable()
         started = time.perf_counter()
+        cpu_started = time.process_time()
         app.post_message(events.Key(key, None))
         deadline = started + limit
         while not done():
@@ -82,6 +86,7 @@ async def main_async(mode: str, seed: str, count: int) -> dict[str, Any]:
             await asyncio.sleep(0.0005)
         app.call_after_refresh(lambda: painted.done() or painted.set_result(time.perf_counter()))
         elapsed = (await painted - started) * 1000
+        cpu_ms.append((time.process_time() - cpu_started) * 1000)
         if PROFILE is not None:
             PROFILE.disable()
         return elapsed
@@ -99,6 +104,8 @@ async def main_async(mode: str, seed: str, count: int) -> dict[str, Any]:
         if mode == "drill":
             to_order: list[float] = []
             to_schedule: list[float] = []
+            order_cpu: list[float] = []
+            schedule_cpu: list[float] = []
             row = 0
             while len(to_order) < count:
                 table.move_cursor(row=row % max(1, len(table.items)), animate=False)
@@ -110,6 +117,7 @@ async def main_async(mode: str, seed: str, count: int) -> dict[str, Any]:
                         lambda: isinstance(app.screen, OrderScreen) and app.screen.loaded_once,
                     )
                 )
+                order_cpu.append(cpu_ms[-1])
                 order_screen = app.screen
                 assert isinstance(order_screen, OrderScreen)
                 await settle(pilot)
@@ -122,6 +130,7 @@ async def main_async(mode: str, seed: str, count: int) -> dict[str, Any]:
                             ),
                         )
                     )
+                    schedule_cpu.append(cpu_ms[-1])
                     await settle(pilot)
                     await pilot.press("escape")
                     await settle(pilot)
@@ -131,10 +140,12 @@ async def main_async(mode: str, seed: str, count: int) -> dict[str, Any]:
             result["order"] = {
                 **_quantiles(to_order),
                 "samples_ms": [round(x, 2) for x in to_order],
+                "cpu_samples_ms": [round(x, 2) for x in order_cpu],
             }
             result["schedule"] = {
                 **_quantiles(to_schedule),
                 "samples_ms": [round(x, 2) for x in to_schedule],
+                "cpu_samples_ms": [round(x, 2) for x in schedule_cpu],
             }
         else:
             # jump to the end (ctrl+end, DataTable's "Bottom"): the last loaded row, and the
