@@ -21,6 +21,7 @@ from tui import actions
 from tui.format import money, text_or_dash
 from tui.screens.base import ConsoleScreen
 from tui.widgets.paged_table import PagedTable
+from tui.widgets.search_field import SearchField
 
 COLUMNS = (
     ("Account", "number"),
@@ -51,17 +52,10 @@ class AccountsScreen(ConsoleScreen):
 
     def __init__(self) -> None:
         super().__init__("Accounts")
-        self.search: str | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
-        search = Input(
-            placeholder="search accounts: the start of a number or name; enter runs it",
-            id="search",
-            compact=True,
-        )
-        search.can_focus = False  # hidden until / : never where the first key goes
-        yield search
+        yield SearchField("search accounts: the start of a number or name; enter runs it")
         yield PagedTable[Account](
             columns=COLUMNS,
             to_row=account_row,
@@ -77,9 +71,6 @@ class AccountsScreen(ConsoleScreen):
         return self.query_one("#accounts", PagedTable)
 
     def on_mount(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = False
-        search.cursor_blink = False
         self.table.on_error = lambda exc: self.billing_app.report_error("accounts", exc)
         self.table.start(self._fetch)
         self.table.focus()
@@ -123,29 +114,24 @@ class AccountsScreen(ConsoleScreen):
             self.billing_app.open_object("account", str(event.row_key.value))
 
     # -- search
+    @property
+    def search(self) -> str | None:
+        """The search the list is narrowed to (``None``: every account)."""
+        return self.query_one(SearchField).applied
+
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
-        search.can_focus = True
-        search.value = self.search or ""
-        search.focus()
+        self.query_one(SearchField).open()
 
     @on(Input.Submitted, "#search")
     def _submit(self, event: Input.Submitted) -> None:
-        self.search = event.value.strip() or None
-        event.input.display = bool(self.search)
-        event.input.can_focus = event.input.display
+        self.query_one(SearchField).apply(event.value)
         self.table.focus()
         self.query_one("#status", Label).update("searching accounts…")
         self.table.start(self._fetch)
 
     def action_back(self) -> None:
         """While typing a search: leave the field as it was; else back."""
-        search = self.query_one("#search", Input)
-        if search.has_focus:
-            search.value = self.search or ""
-            search.display = bool(self.search)
-            search.can_focus = search.display
+        if self.query_one(SearchField).leave():
             self.table.focus()
             return
         super().action_back()

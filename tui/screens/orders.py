@@ -14,6 +14,7 @@ from tui import actions
 from tui.format import day, status, text_or_dash
 from tui.screens.base import ConsoleScreen
 from tui.widgets.paged_table import PagedTable
+from tui.widgets.search_field import SearchField
 
 SORTS: tuple[tuple[str, bool, str] | None, ...] = (
     None,
@@ -57,18 +58,11 @@ class OrdersScreen(ConsoleScreen):
 
     def __init__(self) -> None:
         super().__init__("Orders")
-        self.search: str | None = None
         self.sort_index = 0
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
-        search = Input(
-            placeholder="search orders: number, account number or name; enter runs it",
-            id="search",
-            compact=True,
-        )
-        search.can_focus = False  # hidden until / : never where the first key goes
-        yield search
+        yield SearchField("search orders: number, account number or name; enter runs it")
         yield PagedTable[Order](
             columns=COLUMNS,
             to_row=order_row,
@@ -84,9 +78,6 @@ class OrdersScreen(ConsoleScreen):
         return self.query_one("#orders", PagedTable)
 
     def on_mount(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = False
-        search.cursor_blink = False
         self.table.on_error = self._load_failed
         self.table.start(self._fetch)
         self.table.focus()
@@ -150,32 +141,25 @@ class OrdersScreen(ConsoleScreen):
         self._loaded(PagedTable.Loaded(self.table, len(self.table.items), self.table.has_more))
 
     # -- search
+    @property
+    def search(self) -> str | None:
+        """The search the list is narrowed to (``None``: every order)."""
+        return self.query_one(SearchField).applied
+
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
-        search.can_focus = True
-        search.value = self.search or ""
-        search.focus()
+        self.query_one(SearchField).open()
 
     @on(Input.Submitted, "#search")
     def _submit(self, event: Input.Submitted) -> None:
-        self.search = event.value.strip() or None
-        event.input.display = bool(self.search)
-        event.input.can_focus = event.input.display
+        self.query_one(SearchField).apply(event.value)
         self.table.focus()
         self.table.start(self._fetch)
 
     def action_clear_search(self) -> None:
-        search = self.query_one("#search", Input)
-        if search.has_focus:
-            search.value = self.search or ""
-            search.display = bool(self.search)
-            search.can_focus = search.display
+        field = self.query_one(SearchField)
+        if field.leave():
             self.table.focus()
             return
         if self.search:
-            self.search = None
-            search.value = ""
-            search.display = False
-            search.can_focus = False
+            field.clear()
             self.table.start(self._fetch)
