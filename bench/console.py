@@ -1,7 +1,8 @@
 """Child process of ``bench/run.py``: key press to painted screen in the real console (3, 4).
 
 ``python bench/console.py drill SEED SAMPLES T0 OUT`` (figure 3) and
-``python bench/console.py list SEED ROWS T0 OUT`` (figure 4). The console runs headless under
+``python bench/console.py list SEED ROWS T0 OUT`` (figure 4) and ``python bench/console.py forms
+SEED SAMPLES T0 OUT`` (figure 9: the two forms' opening time). The console runs headless under
 ``App.run_test(size=(120, 40))`` on the fake backend with manual progression (no deliberate
 latency). A step is timed from the moment its key event is posted to the app until the first
 screen refresh after the step's effect is visible (screen pushed and loaded, cursor moved, page
@@ -101,7 +102,9 @@ async def main_async(mode: str, seed: str, count: int) -> dict[str, Any]:
         orders = app.screen
         assert isinstance(orders, OrdersScreen)
         table = orders.table
-        if mode == "drill":
+        if mode == "forms":
+            result.update(await _open_forms(app, pilot, step, settle, count, cpu_ms))
+        elif mode == "drill":
             to_order: list[float] = []
             to_schedule: list[float] = []
             order_cpu: list[float] = []
@@ -234,6 +237,45 @@ async def main_async(mode: str, seed: str, count: int) -> dict[str, Any]:
             timings.append((round((time.perf_counter() - t) * 1000, 1), freed))
         result["gc_full_ms_freed"] = timings
         result["gc_top"] = counts.most_common(25)
+    return result
+
+
+async def _open_forms(
+    app: Any, pilot: Any, step: Any, settle: Any, count: int, cpu_ms: list[float]
+) -> dict[str, Any]:
+    """Figure 9: ``n`` on the Order screen to the schedule form painted, and ``n`` on the Bill
+    runs screen to the new-bill-run form painted; ``esc`` leaves each (nothing typed)."""
+    from tui.screens.bill_run_form import BillRunFormScreen
+    from tui.screens.schedule_form import ScheduleFormScreen
+
+    result: dict[str, Any] = {}
+    for name, opener, form in (
+        ("schedule_form", lambda: app.open_object("order", "O-00000009"), ScheduleFormScreen),
+        ("bill_run_form", app.action_bill_runs, BillRunFormScreen),
+    ):
+        opener()
+        await settle(pilot)
+        under = app.screen
+        samples: list[float] = []
+        cpu: list[float] = []
+        for _ in range(count):
+            samples.append(
+                await step(
+                    "n", lambda form=form: isinstance(app.screen, form) and app.screen.is_mounted
+                )
+            )
+            cpu.append(cpu_ms[-1])
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is under, f"{name}: esc did not leave the form"
+        result[name] = {
+            **_quantiles(samples),
+            "samples_ms": [round(x, 2) for x in samples],
+            "cpu_samples_ms": [round(x, 2) for x in cpu],
+        }
+        await pilot.press("escape")
+        await settle(pilot)
     return result
 
 

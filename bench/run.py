@@ -1,7 +1,8 @@
 """``make bench``: every figure of issue 6 in one go; prints a table, writes bench/results.json.
 
 Each figure runs in fresh child processes (``bench/startup.py``, ``bench/console.py``,
-``bench/engine.py``, ``bench/rest.py``, ``bench/bulk_post.py``) so that one figure's imports
+``bench/engine.py``, ``bench/rest.py``, ``bench/bulk_post.py``; figure 9 is the two forms'
+opening time, ``bench/console.py forms``) so that one figure's imports
 and caches never help another; start-up figures take the median of ``--runs`` processes. Every
 timing is also given as a ratio to the baseline measured in this same run (a bare Textual app
 showing one static DataTable of 50 rows, process start to first paint), because this
@@ -442,6 +443,31 @@ def main() -> int:
                     "8", f"  for comparison: {other['in_flight']} batch(es) in flight",
                     round(other["invoices_per_s"]), "inv/s", "", None, ratio=False,
                 )  # fmt: skip
+
+    if wanted("9"):
+        print("figure 9: the two forms' opening time, alternated with the push baseline …")
+        rounds, per_round = (2, 5) if args.quick else (3, 10)
+        forms: dict[str, list[float]] = {"schedule_form": [], "bill_run_form": []}
+        pushes: list[float] = []
+        for _ in range(rounds):
+            got9 = child("console.py", "forms", "demo", str(per_round))
+            for name in forms:
+                forms[name] += got9[name]["samples_ms"]
+            pushes += child("push_baseline.py", str(per_round))["samples_ms"]
+        push9 = quantiles(pushes)
+        figs["9"] = {name: quantiles(values) for name, values in forms.items()}
+        figs["9-baseline"] = push9
+        for name, label in (
+            ("schedule_form", "n on an Order: schedule form painted"),
+            ("bill_run_form", "n on Bill runs: new-bill-run form painted"),
+        ):
+            p50 = figs["9"][name]["p50_ms"]
+            ratio9 = p50 / push9["p50_ms"]
+            table.add(
+                "9", f"{label} (p50, {ratio9:.2f}x push)", p50, "ms",
+                "p50 <= 2x push base", ratio9 <= 2,
+            )  # fmt: skip
+            table.add("9", "  the same, p95", figs["9"][name]["p95_ms"], "ms", "", None)
 
     results["table"] = table.rows
     results["elapsed_s"] = round(time.monotonic() - started, 1)
