@@ -63,9 +63,11 @@ STARTUP = "startup"
 #: the invoice schedule form (new / edit) and the charges screen (detach / attach)
 SCHEDULE_FORM = "schedule_form"
 SCHEDULE_CHARGES = "schedule_charges"
+#: the new-bill-run form (its save and leave are the schedule form's entries)
+BILL_RUN_FORM = "bill_run_form"
 #: Form screens: their own keys, with the global ones beside them (not object screens: they
 #: have no refresh, and open / back mean something else there).
-FORM_SCOPES = (SCHEDULE_FORM, SCHEDULE_CHARGES)
+FORM_SCOPES = (SCHEDULE_FORM, SCHEDULE_CHARGES, BILL_RUN_FORM)
 #: Modal scopes: their keys are remappable too, and only clash among themselves.
 DIALOG = "dialog"
 HELP = "help"
@@ -229,7 +231,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "ctrl+s",
         "Save",
         "check the form against Zuora's rules, then confirm and save (the changes shown first)",
-        (SCHEDULE_FORM,),
+        (SCHEDULE_FORM, BILL_RUN_FORM),
         dangerous=True,
         priority=True,
     ),
@@ -262,7 +264,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "escape",
         "Back",
         "leave the form (asks first when something was typed)",
-        (SCHEDULE_FORM,),
+        (SCHEDULE_FORM, BILL_RUN_FORM),
         priority=True,
     ),
     ActionSpec(
