@@ -311,6 +311,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         show=False,
     ),
     ActionSpec(
+        "open_account",
+        "a",
+        "Account",
+        "open the account the document belongs to",
+        (INVOICE, CREDIT_MEMO),
+        show=False,
+    ),
+    ActionSpec(
         "advance_clock",
         "t",
         "Advance clock",
