@@ -63,9 +63,11 @@ STARTUP = "startup"
 #: the invoice schedule form (new / edit) and the charges screen (detach / attach)
 SCHEDULE_FORM = "schedule_form"
 SCHEDULE_CHARGES = "schedule_charges"
+#: the new-bill-run form (its save and leave are the schedule form's entries)
+BILL_RUN_FORM = "bill_run_form"
 #: Form screens: their own keys, with the global ones beside them (not object screens: they
 #: have no refresh, and open / back mean something else there).
-FORM_SCOPES = (SCHEDULE_FORM, SCHEDULE_CHARGES)
+FORM_SCOPES = (SCHEDULE_FORM, SCHEDULE_CHARGES, BILL_RUN_FORM)
 #: Modal scopes: their keys are remappable too, and only clash among themselves.
 DIALOG = "dialog"
 HELP = "help"
@@ -229,7 +231,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "ctrl+s",
         "Save",
         "check the form against Zuora's rules, then confirm and save (the changes shown first)",
-        (SCHEDULE_FORM,),
+        (SCHEDULE_FORM, BILL_RUN_FORM),
         dangerous=True,
         priority=True,
     ),
@@ -262,7 +264,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "escape",
         "Back",
         "leave the form (asks first when something was typed)",
-        (SCHEDULE_FORM,),
+        (SCHEDULE_FORM, BILL_RUN_FORM),
         priority=True,
     ),
     ActionSpec(
@@ -306,6 +308,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Bill run",
         "open the bill run behind it",
         (SCHEDULE, INVOICE, CREDIT_MEMO),
+        show=False,
+    ),
+    ActionSpec(
+        "open_account",
+        "a",
+        "Account",
+        "open the account the document belongs to",
+        (INVOICE, CREDIT_MEMO),
         show=False,
     ),
     ActionSpec(
@@ -353,7 +363,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "space",
         "Mark",
         "mark / unmark this row's invoice for a bulk post",
-        (SCHEDULE, BILL_RUN, DOCUMENTS),
+        (SCHEDULE, BILL_RUN, DOCUMENTS, ACCOUNT),
         read_only_hidden=True,
         footer=(BILL_RUN, DOCUMENTS),
         key_display="space",
@@ -364,7 +374,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "M",
         "Post marked",
         "bulk-post the marked invoices",
-        (SCHEDULE, BILL_RUN, DOCUMENTS),
+        (SCHEDULE, BILL_RUN, DOCUMENTS, ACCOUNT),
         dangerous=True,
         operation=True,
     ),

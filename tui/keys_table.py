@@ -26,6 +26,7 @@ _WHERE = {
     actions.STARTUP: "Start-up failed",
     actions.SCHEDULE_FORM: "Schedule form",
     actions.SCHEDULE_CHARGES: "Charges",
+    actions.BILL_RUN_FORM: "Bill run form",
     actions.DIALOG: "dialogs",
     actions.HELP: "help",
     actions.APP: "everywhere",

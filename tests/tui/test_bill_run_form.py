@@ -326,3 +326,54 @@ async def test_tabs_in_a_burst_each_move_one_field() -> None:
         await pilot.pause()
         await pilot.pause()
         assert app.focused is screen.query_one("#target_date")
+
+
+async def test_a_remapped_save_key_saves_and_the_form_names_it() -> None:
+    """The form's keys are the registry's: ``[keymap] form_save`` moves save, and the summary
+    and the help name the key as bound."""
+    from tui.screens.help import help_rows
+
+    app = make_app(keymap={"form_save": "ctrl+w", "form_leave": "ctrl+g"})
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_form(pilot)
+        await type_into(pilot, screen, "target_date", "someday")
+        summary = str(screen.query_one("#summary", Static).content)
+        assert summary.endswith("ctrl+w lists them"), summary
+        rows = {row[2]: row[0] for row in help_rows(app, screen)}
+        assert (rows["form_save"], rows["form_leave"]) == ("^w", "^g")
+        await pilot.press("ctrl+s")  # no longer bound: nothing checked
+        await settle(pilot)
+        assert app.screen is screen and errors(screen) == ""
+        await pilot.press("ctrl+w")
+        await settle(pilot)
+        assert app.screen is screen and "someday" in errors(screen)
+        await type_into(pilot, screen, "target_date", "eom+1")
+        await pilot.press("ctrl+w")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, BillRunsScreen)
+        assert any(m.startswith("Bill run BR-00000028 created") for m in messages(app))
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("escape")  # no longer leaves
+        await settle(pilot)
+        assert isinstance(app.screen, BillRunFormScreen)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert isinstance(app.screen, BillRunsScreen)
+
+
+async def test_read_only_disables_save_on_a_form_pushed_anyway() -> None:
+    app = make_app(read_only=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = BillRunFormScreen(new_state(TODAY), today=TODAY)
+        app.push_screen(screen)
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        enabled = {b.binding.id for b in screen.active_bindings.values() if b.enabled}
+        assert "form_save" not in enabled and "form_leave" in enabled

@@ -1,5 +1,6 @@
 """Snapshots of the new-bill-run form (empty, filled, with errors) and the bill run screen (a
-finished run with the accounts it billed; a scheduled run waiting), at 120x36 and 80x24.
+finished run with the accounts it billed; a scheduled run waiting; a run whose invoices are
+being posted, with the progress panel), at 120x36 and 80x24.
 Regenerate on purpose with ``--snapshot-update`` and look at them."""
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ from typing import Any
 
 import pytest
 
+from backends.fake.backend import FakeBackend
+from backends.fake.bulk import bulk
 from backends.models import ALL_BATCHES, BillRunSchedule, CreateBillRunRequest, RepeatType
 
+from .test_bulk_progress import Held, open_run, panel_text, until
 from .tui_helpers import make_app, settle
 
 SIZES = [(120, 36), (80, 24)]
@@ -102,3 +106,22 @@ SCENES: dict[str, Step] = {
 @pytest.mark.parametrize("name", list(SCENES))
 def test_bill_run_form_and_screen(snap_compare: Any, name: str, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(), run_before=SCENES[name], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_bill_run_while_its_invoices_post(snap_compare: Any, size: tuple[int, int]) -> None:
+    """E on a run of 300 Draft invoices, held after the first of its 6 batches: the progress
+    panel above the footer (50 of 300, the stop key) and the header's short text."""
+    backend = FakeBackend(bulk(300))
+    held = Held(backend)
+
+    async def posting(pilot: Any) -> None:
+        await open_run(pilot, backend)
+        await pilot.press("E", "y")
+        await until(pilot, lambda: len(held.started) == 4)
+        held.release(0)
+        await until(pilot, lambda: len(held.started) == 5)
+        await until(pilot, lambda: "50 of 300 done" in panel_text(pilot.app.screen))
+        await pilot.pause()  # not settle: the held batches never complete
+
+    assert snap_compare(make_app(backend), run_before=posting, terminal_size=size)

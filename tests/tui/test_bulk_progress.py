@@ -136,7 +136,7 @@ async def test_posting_a_runs_invoices_shows_progress_and_stops_after_the_batch_
         assert app.screen is screen and "50 Draft" in str(
             screen.query_one("#documents-title").content
         )
-        # P again posts what is left, and the run turns Posted
+        # E again posts what is left, and the run turns Posted
         await pilot.press("E", "y")
         await until(pilot, lambda: len(held.started) == 6)
         held.release_all()

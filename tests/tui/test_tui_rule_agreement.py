@@ -8,14 +8,25 @@ states earlier ones produced: Pending, Executing, Processed, Draft, Posted, reve
 
 from __future__ import annotations
 
+from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from backends.errors import BackendError
 from backends.fake.backend import FakeBackend
-from backends.models import InvoiceSchedule, ScheduleItemStatus
+from backends.models import (
+    Account,
+    CreateBillRunRequest,
+    GenerateBillingDocumentsRequest,
+    InvoiceSchedule,
+    ScheduleItemStatus,
+)
 from tui.keys import DEFAULT_KEYS
 from tui.operations import by_id
+from tui.operations.accounts import AccountTarget
 from tui.operations.base import Context
+from tui.operations.bill_run_invoices import RunInvoicesTarget
+from tui.operations.bill_run_invoices import prepare as prepare_run_invoices
 from tui.operations.bill_runs import BillRunTarget, prepare_bill_run
 from tui.operations.documents import DocumentTarget, prepare_document, reverse_inputs
 from tui.operations.rules import generate_refusal
@@ -168,3 +179,75 @@ async def test_document_and_bill_run_rules_agree_with_the_engine() -> None:
         "cancel_bill_run",
     ):
         assert (op_id, True) in seen and (op_id, False) in seen, op_id
+
+
+async def test_post_run_invoices_rule_agrees_with_the_engine_for_every_run() -> None:
+    """E: the console posts when the run is done and has a Draft invoice; the engine's bulk post
+    of the run's invoices then posts at least one, and posts none whenever the console refuses
+    (runs still Pending or Processing, or with nothing Draft left). Twice: the second pass meets
+    the runs the first posted."""
+    backend = FakeBackend.demo(progression="manual")
+    operation = by_id("post_run_invoices")
+    seen: set[tuple[bool, str]] = set()
+    # a run still Pending (manual progression: it waits for settle) is met too
+    await backend.create_bill_run(
+        CreateBillRunRequest(batches=["Batch1"], target_date=await backend.today())
+    )
+    for _ in range(2):
+        for run in (await backend.list_bill_runs(page_size=100)).items:
+            target = await prepare_run_invoices(backend, RunInvoicesTarget(run, ()))
+            console = operation.rule(target, DEFAULT_KEYS) is None
+            invoices = (await backend.list_bill_run_documents(run.id)).invoices
+            results = await backend.post_invoices([i.id for i in invoices]) if invoices else []
+            engine = any(r.success for r in results)
+            assert console == engine, (run.bill_run_number, run.status, console, results)
+            seen.add((engine, target.run.status.value))
+    assert (True, "Completed") in seen
+    assert {status for ok, status in seen if not ok} >= {"Pending", "Processing", "Posted"}
+
+
+async def test_post_document_rule_agrees_with_the_engine_for_every_run_document() -> None:
+    """P on the bill run screen: the document under the cursor, posted (twice: the second is
+    refused by both)."""
+    backend = FakeBackend.demo(progression="manual")
+    operation = by_id("post_document")
+    today = await backend.today()
+    seen: set[tuple[str, bool]] = set()
+    for run in (await backend.list_bill_runs(page_size=100)).items:
+        docs = await backend.list_bill_run_documents(run.id)
+        for doc in [*docs.invoices, *docs.credit_memos]:
+            for _ in range(2):
+                screen = SimpleNamespace(
+                    current_document=lambda d=doc: d, crumb=run.bill_run_number
+                )
+                target = operation.target(screen, DEFAULT_KEYS)
+                assert operation.prepare is not None
+                target = await operation.prepare(backend, target)
+                console = operation.rule(target, DEFAULT_KEYS) is None
+                ctx: Context[Any] = Context(backend, target, DEFAULT_KEYS, today=today)
+                engine = await engine_accepts(operation.call(ctx))
+                assert console == engine, (target.number, target.status, console)
+                seen.add((target.kind, engine))
+    assert {("invoice", True), ("invoice", False)} <= seen  # the demo's runs bill no memo
+
+
+async def test_generate_documents_rule_agrees_with_the_engine_for_every_account() -> None:
+    """G: refused while a bill run of the account is Pending or Processing, by both."""
+    backend = FakeBackend.demo(progression="manual")
+    operation = by_id("generate_documents")
+    today = await backend.today()
+    accounts: list[Account] = (await backend.list_accounts(page_size=100)).items
+    # a run for every account of Batch1, left Pending (manual progression)
+    await backend.create_bill_run(
+        CreateBillRunRequest(batches=["Batch1"], target_date=await backend.today())
+    )
+    seen: set[bool] = set()
+    for account in accounts:
+        runs = (await backend.list_bill_runs(account_id=account.id, page_size=100)).items
+        target = AccountTarget(account, tuple(runs))
+        console = operation.rule(target, DEFAULT_KEYS) is None
+        request = GenerateBillingDocumentsRequest(target_date=today + timedelta(days=31))
+        engine = await engine_accepts(backend.generate_billing_documents(account.id, request))
+        assert console == engine, (account.account_number, [r.status for r in runs])
+        seen.add(engine)
+    assert seen == {True, False}

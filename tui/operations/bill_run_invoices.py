@@ -4,9 +4,10 @@ Zuora offers both ("After a bill run is created, you will have the options of po
 individually, or posting all invoices for the bill run", seed *Overview of bill runs*): the
 console keeps both. ``post_bill_run`` (``p``) is the run-level ``POST /v1/bill-runs/{id}/post``:
 one request, Zuora posts everything, and the run says Posted or it does not; nothing per
-document. This one (``P``) posts the run's Draft invoices individually through Zuora's bulk
-post (50 a request, a few requests at once: :mod:`tui.operations.bulk`), so the operator sees
-a progress bar, can stop after the batch in flight, and the action log gets every invoice's
+document. This one (``E``; ``P`` is ``post_document``, the one under the cursor) posts the
+run's Draft invoices individually through Zuora's bulk post (50 a request, a few requests at
+once: :mod:`tui.operations.bulk`), so the operator sees a progress bar, can stop after the
+batch in flight, and the action log gets every invoice's
 outcome (posted, refused with Zuora's code, or not attempted). Credit memos are left to ``p``:
 Zuora's bulk post takes invoices only.
 

@@ -14,6 +14,10 @@ the account's name is known from the account read), invoice schedules 1 (Object 
 number; 2 when the account has no documents). A reload: the same 8, all at once. A next page
 of one table costs what its first page cost.
 
+``space`` marks an invoice of the Invoices section and ``M`` bulk-posts the marked ones, as on
+the Documents list (the ``mark`` / ``post_marked`` operations of :mod:`tui.operations.documents`,
+reading ``current_document()`` and ``marked``); a mark stays while its invoice is listed.
+
 Generate billing documents (``G``) is an operation (:mod:`tui.operations.accounts`) whose target
 is ``account`` and the bill runs shown; ``bill_run_account`` is what a new bill run started here
 is preset to.
@@ -43,6 +47,7 @@ from backends.models import (
 )
 from tui import actions
 from tui.format import day, money, status, text_or_dash
+from tui.operations.documents import Marked
 from tui.screens.base import ConsoleScreen
 from tui.screens.bill_runs import COLUMNS as BILL_RUN_COLUMNS
 from tui.screens.bill_runs import bill_run_row
@@ -127,6 +132,8 @@ class AccountScreen(ConsoleScreen):
 
     #: the account as last loaded; the footer follows it
     account: var[Account | None] = var(None, bindings=True, always_update=True)
+    #: invoices of the Invoices section marked for a bulk post: invoice id -> as shown
+    marked: var[dict[str, Marked]] = var(dict, bindings=True, always_update=True)
 
     def __init__(self, key: str) -> None:
         super().__init__(key)
@@ -175,7 +182,9 @@ class AccountScreen(ConsoleScreen):
                 page_size=page_size,
                 id=table_id,
             )
-        return DocumentsTable(columns=DOCUMENT_COLUMNS, page_size=page_size, id=table_id)
+        # the invoices carry the marks of a bulk post (Zuora's bulk post takes invoices only)
+        columns = ("mark", *DOCUMENT_COLUMNS) if table_id == "invoices" else DOCUMENT_COLUMNS
+        return DocumentsTable(columns=columns, page_size=page_size, id=table_id)
 
     def tables(self) -> dict[str, PagedTable[Any]]:
         return {table_id: self.query_one(f"#{table_id}", PagedTable) for table_id, _ in SECTIONS}
@@ -337,6 +346,8 @@ class AccountScreen(ConsoleScreen):
         text = f"{titles[table_id]} · {count if count else 'none'}"
         if event.has_more:
             text += " (more below: scroll down)"
+        if table_id == "invoices":
+            self._keep_marks(event.table)
         if table_id in ("invoices", "memos"):
             drafts = sum(d.status is DocumentStatus.DRAFT for d in event.table.items)
             if drafts:
@@ -347,11 +358,66 @@ class AccountScreen(ConsoleScreen):
         self.query_one(f"#{table_id}-title", Label).update(text)
 
     def _show_status(self) -> None:
+        keys = self.billing_app.keys
         parts = ["enter opens the row", "tab moves between sections"]
         if self.billing_app.action_allowed("generate_documents"):
-            key = self.billing_app.keys["generate_documents"]
-            parts.append(f"{key} generates billing documents now")
+            parts.append(f"{keys['generate_documents']} generates billing documents now")
+        if self.marked:
+            parts.append(f"{len(self.marked)} marked: {keys['post_marked']} posts them")
+        elif self.billing_app.action_allowed("mark"):
+            parts.append(f"{keys['mark']} marks an invoice")
         self.query_one("#status", Static).update(" · ".join(parts))
+
+    # ------------------------------------------------------------------ marks
+
+    def current_document(self) -> BillingDocument | None:
+        """The document under the cursor of the Invoices or Credit memos section, if focused."""
+        focused = self.focused
+        if isinstance(focused, DocumentsTable):
+            doc: BillingDocument | None = focused.current_item()
+            return doc
+        return None
+
+    def action_state(self, action: str) -> bool | None:
+        if action == "post_marked":  # in the footer only while something is marked
+            return bool(self.marked)
+        return True
+
+    def toggle_mark(self, row: str, mark: Marked) -> None:
+        table = self.query_one("#invoices", DocumentsTable)
+        marked = dict(self.marked)
+        if row in marked:
+            del marked[row]
+        else:
+            marked[row] = mark
+        self.marked = marked
+        table.set_mark(row, row in marked)
+        self._show_status()
+        if table.has_focus and table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+
+    def clear_marks(self) -> None:
+        table = self.query_one("#invoices", DocumentsTable)
+        for row in self.marked:
+            table.set_mark(row, False)
+        self.marked = {}
+        self._show_status()
+
+    def _keep_marks(self, table: PagedTable[Any]) -> None:
+        """A mark stays while its invoice is listed, with the status as listed now."""
+        if not isinstance(table, DocumentsTable):
+            return
+        shown = {d.id: d for d in table.items}
+        kept = {
+            key: Marked(d.id, d.number, d.status, d.amount, d.currency)
+            for key in self.marked
+            if (d := shown.get(key)) is not None
+        }
+        for key in set(self.marked) - set(kept):
+            table.set_mark(key, False)
+        if kept != self.marked:
+            self.marked = kept
+            self._show_status()
 
     # ------------------------------------------------------------------ opening rows
 

@@ -1,13 +1,16 @@
 """The new-bill-run form: who, when, the dates, what to leave out; keyboard-first.
 
 It shows and edits a :class:`~tui.bill_run_form.state.BillRunFormState` and sends nothing.
-``ctrl+s`` validates; a sound form dismisses with the state and the plan, and the operation
+Save (``form_save``, ``ctrl+s`` unless remapped) validates; a sound form dismisses with the state and the plan, and the operation
 (:mod:`tui.operations.new_bill_run`) confirms in the operator's words and creates the run. A "no"
 at the confirmation, or a refusal by the backend, opens the form again as it was typed.
 
 One account is typed by number or found by name: typing in the account field searches the
 backend (``list_accounts(search=...)``, in a worker) and lists the matches; ``down`` goes to
 the list and ``enter`` picks one.
+
+Its keys are the registry's (``tui.actions``, scope ``bill_run_form``: the schedule form's
+``form_save`` and ``form_leave``), so the keymap, help and read-only follow them.
 """
 
 from __future__ import annotations
@@ -25,10 +28,11 @@ from textual.widgets import Checkbox, Input, Label, OptionList, RadioButton, Rad
 from textual.widgets.option_list import Option
 
 from backends.models import Account, ChargeType
+from tui import actions
 from tui.bill_run_form.describe import CHARGE_LABELS, advance_line, describe
 from tui.bill_run_form.state import WHEN, WHO, BillRunFormState
 from tui.bill_run_form.validate import CHARGE_ORDER, Problem, validate
-from tui.keys import DEFAULT_KEYS
+from tui.keys import DEFAULT_KEYS, KeyNames
 from tui.schedule_editor.dates import DateInputError, parse_run_date
 from tui.widgets.footer import ConsoleFooter
 
@@ -97,6 +101,7 @@ class ChoiceRow(RadioSet):
 
 
 class BillRunFormScreen(Screen[dict[str, Any] | None]):
+    SCOPE: ClassVar[str] = actions.BILL_RUN_FORM
     DEFAULT_CSS = """
     BillRunFormScreen { layout: vertical; }
     BillRunFormScreen #form-title { text-style: bold; padding: 0 1; background: $boost; width: 1fr; }
@@ -130,10 +135,7 @@ class BillRunFormScreen(Screen[dict[str, Any] | None]):
     BillRunFormScreen #errors { height: auto; max-height: 7; padding: 0 1; color: $text-error; }
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("ctrl+s", "save", "Save", tooltip="check the form, then confirm", priority=True),
-        Binding("escape", "leave", "Back", tooltip="leave (asks first if typed)", priority=True),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = actions.bindings_for(actions.BILL_RUN_FORM)  # type: ignore[assignment]
 
     def __init__(self, state: BillRunFormState, *, today: date, error: str | None = None) -> None:
         super().__init__()
@@ -147,6 +149,15 @@ class BillRunFormScreen(Screen[dict[str, Any] | None]):
         self.matches: list[Account] = []
         #: set while the form fills its own widgets (their Changed events are not typing)
         self._filling = False
+
+    @property
+    def keys(self) -> KeyNames:
+        return getattr(self.app, "keys", None) or DEFAULT_KEYS
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Read-only (and the registry) decide, as on every console screen."""
+        allowed = getattr(self.app, "action_allowed", None)
+        return allowed is None or bool(allowed(actions.action_method(action, parameters)))
 
     # ------------------------------------------------------------------ layout
 
@@ -356,7 +367,8 @@ class BillRunFormScreen(Screen[dict[str, Any] | None]):
             )
             summary.update(f"Bills {describe(result.plan, name)}{first}")
         else:
-            summary.update(f"Not ready: {len(result.problems)} problem(s); ctrl+s lists them")
+            save = self.keys["form_save"]
+            summary.update(f"Not ready: {len(result.problems)} problem(s); {save} lists them")
 
     # ------------------------------------------------------------------ account search
 
@@ -467,7 +479,7 @@ class BillRunFormScreen(Screen[dict[str, Any] | None]):
         self.set_focus(target)  # now: Widget.focus() defers, and tabs may come in a burst
         return target
 
-    def action_save(self) -> None:
+    def action_form_save(self) -> None:
         result = validate(self.state, self.today)
         if not result.ok:
             self._show_errors(result.problems)
@@ -475,14 +487,13 @@ class BillRunFormScreen(Screen[dict[str, Any] | None]):
             return
         self.dismiss({"state": self.state, "plan": result.plan})
 
-    def action_leave(self) -> None:
+    def action_form_leave(self) -> None:
         if not self.dirty:
             self.dismiss(None)
             return
         from tui.operations.base import Confirmation
         from tui.widgets.confirm import ConfirmDialog
 
-        keys = getattr(self.app, "keys", None)
         dialog = ConfirmDialog.for_operation(
             Confirmation(
                 "Discard this bill run?",
@@ -491,7 +502,7 @@ class BillRunFormScreen(Screen[dict[str, Any] | None]):
             ),
             (),
             "",
-            keys or DEFAULT_KEYS,
+            self.keys,
         )
 
         def answered(values: dict[str, Any] | None) -> None:

@@ -2,7 +2,12 @@
 lines with the schedule item each came from.
 
 Post, unpost, cancel and reverse are operations (:mod:`tui.operations.documents`) whose target is
-``document``; ``open_schedule`` (or enter on a line) opens the schedule item of the line.
+``document``; ``open_schedule`` (or enter on a line) opens the schedule item of the line,
+``open_bill_run`` the source bill run and ``open_account`` the account.
+
+Zuora's invoice and credit memo carry the account's id only, so the screen reads the account
+(``get_account``: one request) for its number and name, at once with the source bill run and the
+lines; an unreadable account or run still shows the document (the id, or "unknown").
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.widgets import DataTable, Label, Static
 
-from backends.models import BillRun, CreditMemo, DocumentStatus, Invoice, InvoiceItem
+from backends.models import Account, BillRun, CreditMemo, DocumentStatus, Invoice, InvoiceItem
 from tui import actions
 from tui.format import day, money, short_id, stamp, status, text_or_dash
 from tui.operations.documents import Kind, document_number
@@ -39,6 +44,8 @@ class DocumentScreen(ConsoleScreen):
         super().__init__(key)
         self.key = key
         self.bill_run: BillRun | None = None
+        #: the document's account as read with it (``None``: not read, or unreadable)
+        self.account: Account | None = None
 
     def identity(self) -> frozenset[str]:
         doc = self.document
@@ -83,31 +90,71 @@ class DocumentScreen(ConsoleScreen):
         body.loading = not quiet and not self.loaded_once
         try:
             doc = await self.fetch()
-            run = None
-            if doc.bill_run_id:
-                try:
-                    run = await self.billing_app.backend.get_bill_run(doc.bill_run_id)
-                except Exception:  # the document still shows; the bill run line says unknown
-                    run = None
         except Exception as exc:
             body.loading = False
             self.first_load_failed(f"{self.TITLE_TEXT.lower()} {self.key}", exc)
             return
         try:
-            await self.fetch_extra(doc)
-        except Exception as exc:  # the document still shows without its lines
-            self.billing_app.report_error(f"the lines of {document_number(doc)}", exc)
+            run, account, failed = await self._around(doc)
         finally:
             body.loading = False
+        if failed is not None:  # the document still shows without its lines
+            self.billing_app.report_error(f"the lines of {document_number(doc)}", failed)
         self.loaded_once = True
         self.document = doc
         self.bill_run = run
+        self.account = account
         if run is not None:
             self.billing_app.remember_bill_run(run.bill_run_number, run.id)
         self.set_crumb(document_number(doc))
         self.query_one("#summary", Fields).show(self.fields(doc, run))
         self.query_one("#status", Static).update(self.status_hint(doc))
         self.loaded(doc)
+        line = self.query_one("#status", Static)  # last: the hints before it matter more
+        line.update(f"{line.content} · {self.billing_app.keys['open_account']} opens the account")
+
+    async def _around(
+        self, doc: Invoice | CreditMemo
+    ) -> tuple[BillRun | None, Account | None, Exception | None]:
+        """The source bill run, the account and :meth:`fetch_extra`, concurrently; each may
+        fail alone (the run or account then shows as unknown, the extra's error is returned)."""
+        backend = self.billing_app.backend
+
+        async def run() -> BillRun | None:
+            if not doc.bill_run_id:
+                return None
+            try:
+                return await backend.get_bill_run(doc.bill_run_id)
+            except Exception:  # the bill run line says unknown
+                return None
+
+        async def account() -> Account | None:
+            try:
+                return await backend.get_account(doc.account_id)
+            except Exception:  # the account line keeps what the document says
+                return None
+
+        async def extra() -> Exception | None:
+            try:
+                await self.fetch_extra(doc)
+            except Exception as exc:
+                return exc
+            return None
+
+        async with asyncio.TaskGroup() as group:
+            tasks = (
+                group.create_task(run()),
+                group.create_task(account()),
+                group.create_task(extra()),
+            )
+        return tasks[0].result(), tasks[1].result(), tasks[2].result()
+
+    def account_text(self, doc: Invoice | CreditMemo) -> str:
+        """``A00000001 · Acme Corp``; the number or id the document carries if unread."""
+        account = self.account
+        if account is not None and account.id == doc.account_id:
+            return f"{account.account_number} · {account.name}"
+        return text_or_dash(doc.account_number or doc.account_id)
 
     def status_hint(self, doc: Invoice | CreditMemo) -> str:
         keys = self.billing_app.keys
@@ -137,7 +184,17 @@ class DocumentScreen(ConsoleScreen):
         if action_id == "open_bill_run":
             doc = self.document
             return None if doc is not None and doc.bill_run_id else "no source bill run"
+        if action_id == "open_account":
+            return None if self.document is not None else "still loading"
         return super().refusal(action_id)
+
+    def action_open_account(self) -> None:
+        doc = self.document
+        if doc is None:
+            return
+        account = self.account
+        key = account.account_number if account is not None else doc.account_number
+        self.billing_app.open_object("account", key or doc.account_id)
 
     def action_open_bill_run(self) -> None:
         doc = self.document
@@ -275,7 +332,7 @@ class InvoiceScreen(DocumentScreen):
         return [
             ("Invoice number", doc.invoice_number),
             ("Status", status(doc.status)),
-            ("Account", text_or_dash(doc.account_number or doc.account_id)),
+            ("Account", self.account_text(doc)),
             ("Currency", cur),
             ("Amount", money(doc.amount, cur)),
             ("Balance", money(doc.balance, cur)),
@@ -323,7 +380,7 @@ class CreditMemoScreen(DocumentScreen):
         return [
             ("Credit memo", doc.number),
             ("Status", status(doc.status)),
-            ("Account", text_or_dash(doc.account_number or doc.account_id)),
+            ("Account", self.account_text(doc)),
             ("Currency", cur),
             ("Amount", money(doc.amount, cur)),
             ("Balance (unapplied)", money(doc.unapplied_amount, cur)),
