@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +140,12 @@ async def bench(invoices: int) -> dict[str, Any]:
     try:
         await _wait_ready(base)
         main = await _post_all(base, DEMO_CLIENT_ID, invoices, 4)  # built at server start
-        others = [await _post_all(base, f"bench-bulk-{k}", invoices, k) for k in (1, 8)]
+        others = [
+            await _post_all(
+                base, str(uuid.uuid5(uuid.NAMESPACE_URL, f"bench-bulk-{k}")), invoices, k
+            )
+            for k in (1, 8)
+        ]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:

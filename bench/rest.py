@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,7 @@ async def asgi() -> dict[str, Any]:
     from tui.screens.schedule import ScheduleScreen
 
     app = create_app(TenantRegistry(), save_on_shutdown=False)
-    client_id = "bench-asgi"
+    client_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "billing-tui/bench-asgi"))  # Zuora-shaped
 
     def rest() -> RestBackend:
         return RestBackend(
