@@ -27,14 +27,6 @@ class ConsoleFooter(Footer):
     _shown: tuple[Any, ...] | None = None
 
     def compose(self) -> ComposeResult:
-        if not self._bindings_ready and self.is_attached and self.app.app_focus:
-            # Textual's footer composes empty and waits for the screen's first bindings signal
-            # to recompose after a refresh: on a pushed screen that second compose (mount,
-            # restyle, a layout of the whole screen) lands after the screen's data, one more
-            # frame before the operator sees it. The screen's bindings are known now.
-            self.set_reactive(Footer._bindings_ready, True)
-        if self._bindings_ready:
-            self._shown = self._signature(self.screen)
         # A FooterKey starts compact and is then data-bound to the footer's ``compact``: on a
         # wide terminal every key flips its class once mounted, a style update per key (about
         # 10 ms a screen). Born with the footer's value, there is nothing to flip.
