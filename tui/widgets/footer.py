@@ -71,9 +71,14 @@ class ConsoleFooter(Footer):
         return ordered
 
     def _signature(self, screen: Screen[Any]) -> tuple[Any, ...]:
+        """What ``compose`` reads: the shown bindings (and the palette's, shown on its own).
+        Hidden ones (a focused table's cursor keys, a scroll view's) change with every focus
+        move and would recompose the same keys again: three times on a pushed detail screen."""
+        palette = self.app.COMMAND_PALETTE_BINDING
         return tuple(
-            (key, b.action, b.description, b.key_display, b.show, b.group, enabled, tooltip)
+            (key, b.action, b.description, b.key_display, b.group, enabled, tooltip)
             for key, (_, b, enabled, tooltip) in screen.active_bindings.items()
+            if b.show or key == palette
         )
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
