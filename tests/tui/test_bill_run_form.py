@@ -377,3 +377,19 @@ async def test_read_only_disables_save_on_a_form_pushed_anyway() -> None:
         assert app.screen is screen
         enabled = {b.binding.id for b in screen.active_bindings.values() if b.enabled}
         assert "form_save" not in enabled and "form_leave" in enabled
+
+
+async def test_the_footer_keeps_help_log_and_quit_at_80_columns_while_a_field_types() -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_form(pilot)
+        screen.query_one("#batches", Input).focus()
+        await settle(pilot)
+        shown = {k.key_display: not k.has_class("-disabled") for k in screen.query(FooterKey)}
+        # shown, greyed while the field takes printable keys as text
+        assert {"?", "l", "q"} <= set(shown) and not any(shown[k] for k in "?lq")
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.is_running and app.screen is screen

@@ -22,7 +22,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
@@ -32,8 +31,8 @@ from tui import actions
 from tui.bill_run_form.describe import CHARGE_LABELS, advance_line, describe
 from tui.bill_run_form.state import WHEN, WHO, BillRunFormState
 from tui.bill_run_form.validate import CHARGE_ORDER, Problem, validate
-from tui.keys import DEFAULT_KEYS, KeyNames
 from tui.schedule_editor.dates import DateInputError, parse_run_date
+from tui.screens.form_base import FormScreen
 from tui.widgets.footer import ConsoleFooter
 
 __all__ = ["BillRunFormScreen"]
@@ -100,8 +99,9 @@ class ChoiceRow(RadioSet):
             screen.choose(self.id or "", self._nodes[chosen].id or "")
 
 
-class BillRunFormScreen(Screen[dict[str, Any] | None]):
+class BillRunFormScreen(FormScreen):
     SCOPE: ClassVar[str] = actions.BILL_RUN_FORM
+    ESSENTIAL_FROM: ClassVar[str] = "a choice or a tick box"
     DEFAULT_CSS = """
     BillRunFormScreen { layout: vertical; }
     BillRunFormScreen #form-title { text-style: bold; padding: 0 1; background: $boost; width: 1fr; }
@@ -149,15 +149,6 @@ class BillRunFormScreen(Screen[dict[str, Any] | None]):
         self.matches: list[Account] = []
         #: set while the form fills its own widgets (their Changed events are not typing)
         self._filling = False
-
-    @property
-    def keys(self) -> KeyNames:
-        return getattr(self.app, "keys", None) or DEFAULT_KEYS
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Read-only (and the registry) decide, as on every console screen."""
-        allowed = getattr(self.app, "action_allowed", None)
-        return allowed is None or bool(allowed(actions.action_method(action, parameters)))
 
     # ------------------------------------------------------------------ layout
 

@@ -14,22 +14,21 @@ from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding
+from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Input, Label, Static
 
 from backends.errors import BackendError
 from tui import actions
 from tui.format import status
-from tui.keys import DEFAULT_KEYS, KeyNames
 from tui.schedule_editor.dates import DateInputError, parse_run_date
 from tui.schedule_editor.diff import ScheduleDiff, diff
 from tui.schedule_editor.plan import plan_of_schedule
 from tui.schedule_editor.state import FormState, ItemRow, OrderInfo
 from tui.schedule_editor.summary import summarize
 from tui.schedule_editor.validate import MAX_ITEMS, Problem, validate
-from tui.widgets.footer import ESSENTIAL, ConsoleFooter
+from tui.screens.form_base import FormScreen
+from tui.widgets.footer import ConsoleFooter
 
 __all__ = ["ScheduleFormScreen"]
 
@@ -37,8 +36,9 @@ __all__ = ["ScheduleFormScreen"]
 _CELL_INPUTS = {"name": "#item-name", "run_date": "#item-date", "value": "#item-value"}
 
 
-class ScheduleFormScreen(Screen[dict[str, Any] | None]):
+class ScheduleFormScreen(FormScreen):
     SCOPE: ClassVar[str] = actions.SCHEDULE_FORM
+    ESSENTIAL_FROM: ClassVar[str] = "the items table"
     DEFAULT_CSS = """
     ScheduleFormScreen { layout: vertical; }
     ScheduleFormScreen #form-title { text-style: bold; padding: 0 1; background: $boost; width: 1fr; }
@@ -88,47 +88,6 @@ class ScheduleFormScreen(Screen[dict[str, Any] | None]):
         self.dirty = error is not None
         #: orders whose subscriptions were asked for (found or not: asked once)
         self._asked: set[str] = set()
-
-    @property
-    def keys(self) -> KeyNames:
-        return getattr(self.app, "keys", None) or DEFAULT_KEYS
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Read-only (and the registry) decide, as on every console screen."""
-        allowed = getattr(self.app, "action_allowed", None)
-        return allowed is None or bool(allowed(actions.action_method(action, parameters)))
-
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        """The screen's bindings, and help / log / quit even while a text field has focus.
-
-        A field takes printable keys as text (``q`` types a q, it never quits), so Textual
-        leaves those global keys out of the bindings while a field has focus. The footer
-        still shows them, greyed out: they work from the items table and the checkbox, and
-        the help lists them as everywhere else."""
-        bindings = super().active_bindings
-        app_bindings = self.app._bindings.copy()
-        if self.app._keymap:
-            app_bindings.apply_keymap(self.app._keymap)
-        for key, found in app_bindings.key_to_bindings.items():
-            for binding in found:
-                if binding.id in ESSENTIAL and key not in bindings:
-                    bindings[key] = ActiveBinding(
-                        self.app,
-                        binding,
-                        False,
-                        f"{binding.tooltip or binding.description}: from the items table "
-                        "(a text field takes the key as text)",
-                    )
-        # the form's own keys first, in the registry's order (a field's own binding of the
-        # same key, such as the Input's ctrl+d, would otherwise put it first)
-        order = {spec.id: n for n, spec in enumerate(actions.specs_for(self.SCOPE))}
-        return dict(
-            sorted(
-                bindings.items(),
-                key=lambda kv: order.get(kv[1].binding.id or "", len(order)),
-            )
-        )
 
     # ------------------------------------------------------------------ layout
 
