@@ -102,6 +102,7 @@ class ChoiceRow(RadioSet):
 class BillRunFormScreen(FormScreen):
     SCOPE: ClassVar[str] = actions.BILL_RUN_FORM
     ESSENTIAL_FROM: ClassVar[str] = "a choice or a tick box"
+    DISCARD_TITLE: ClassVar[str] = "Discard this bill run?"
     DEFAULT_CSS = """
     BillRunFormScreen { layout: vertical; }
     BillRunFormScreen #form-title { text-style: bold; padding: 0 1; background: $boost; width: 1fr; }
@@ -477,30 +478,6 @@ class BillRunFormScreen(FormScreen):
             self._focus(result.problems[0])
             return
         self.dismiss({"state": self.state, "plan": result.plan})
-
-    def action_form_leave(self) -> None:
-        if not self.dirty:
-            self.dismiss(None)
-            return
-        from tui.operations.base import Confirmation
-        from tui.widgets.confirm import ConfirmDialog
-
-        dialog = ConfirmDialog.for_operation(
-            Confirmation(
-                "Discard this bill run?",
-                "What you typed in this form is lost; nothing has been sent.",
-                "Discard",
-            ),
-            (),
-            "",
-            self.keys,
-        )
-
-        def answered(values: dict[str, Any] | None) -> None:
-            if values is not None:
-                self.dismiss(None)
-
-        self.app.push_screen(dialog, answered)
 
     # ------------------------------------------------------------------ problems
 

@@ -20,6 +20,10 @@ class FormScreen(Screen[dict[str, Any] | None]):
     SCOPE: ClassVar[str]
     #: where the greyed help / log / quit keys work, for their tooltip
     ESSENTIAL_FROM: ClassVar[str] = "a field that takes no text"
+    #: the question ``esc`` asks once something was typed
+    DISCARD_TITLE: ClassVar[str] = "Discard your changes?"
+    #: set by the form when the operator changes something (esc then asks before leaving)
+    dirty: bool = False
 
     @property
     def keys(self) -> KeyNames:
@@ -61,3 +65,28 @@ class FormScreen(Screen[dict[str, Any] | None]):
                 key=lambda kv: order.get(kv[1].binding.id or "", len(order)),
             )
         )
+
+    def action_form_leave(self) -> None:
+        """``esc``: leave at once when nothing was typed, else ask before discarding."""
+        if not self.dirty:
+            self.dismiss(None)
+            return
+        from tui.operations.base import Confirmation
+        from tui.widgets.confirm import ConfirmDialog
+
+        dialog = ConfirmDialog.for_operation(
+            Confirmation(
+                self.DISCARD_TITLE,
+                "What you typed in this form is lost; nothing has been sent.",
+                "Discard",
+            ),
+            (),
+            "",
+            self.keys,
+        )
+
+        def answered(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.dismiss(None)
+
+        self.app.push_screen(dialog, answered)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -39,6 +39,7 @@ _CELL_INPUTS = {"name": "#item-name", "run_date": "#item-date", "value": "#item-
 class ScheduleFormScreen(FormScreen):
     SCOPE: ClassVar[str] = actions.SCHEDULE_FORM
     ESSENTIAL_FROM: ClassVar[str] = "the items table"
+    DISCARD_TITLE: ClassVar[str] = "Discard your changes?"
     DEFAULT_CSS = """
     ScheduleFormScreen { layout: vertical; }
     ScheduleFormScreen #form-title { text-style: bold; padding: 0 1; background: $boost; width: 1fr; }
@@ -432,30 +433,6 @@ class ScheduleFormScreen(FormScreen):
                 self._say("Nothing changed: nothing to send")
                 return
         self.dismiss({"state": self.state, "plan": result.plan, "diff": change})
-
-    def action_form_leave(self) -> None:
-        if not self.dirty:
-            self.dismiss(None)
-            return
-        from tui.operations.base import Confirmation
-        from tui.widgets.confirm import ConfirmDialog
-
-        dialog = ConfirmDialog.for_operation(
-            Confirmation(
-                "Discard your changes?",
-                "What you typed in this form is lost; nothing has been sent.",
-                "Discard",
-            ),
-            (),
-            "",
-            self.keys,
-        )
-
-        def answered(values: dict[str, Any] | None) -> None:
-            if values is not None:
-                self.dismiss(None)
-
-        self.app.push_screen(dialog, answered)
 
     # ------------------------------------------------------------------ problems
 
