@@ -51,6 +51,7 @@ from tui.operations.documents import Marked
 from tui.screens.base import ConsoleScreen
 from tui.screens.bill_runs import COLUMNS as BILL_RUN_COLUMNS
 from tui.screens.bill_runs import bill_run_row
+from tui.screens.marks import MarkedRows
 from tui.widgets.documents_table import DocumentsTable, document_kind
 from tui.widgets.fields import Fields
 from tui.widgets.paged_table import PagedTable
@@ -123,7 +124,7 @@ def first_error(exc: BaseException) -> BaseException:
     return exc
 
 
-class AccountScreen(ConsoleScreen):
+class AccountScreen(MarkedRows, ConsoleScreen):
     SCOPE = actions.ACCOUNT
     #: a bill run (its documents, its status) or any schedule may have changed: this account's
     #: sections list them
@@ -378,30 +379,14 @@ class AccountScreen(ConsoleScreen):
             return doc
         return None
 
-    def action_state(self, action: str) -> bool | None:
-        if action == "post_marked":  # in the footer only while something is marked
-            return bool(self.marked)
-        return True
+    def mark_table(self) -> DataTable[Any]:
+        return self.query_one("#invoices", DocumentsTable)
 
-    def toggle_mark(self, row: str, mark: Marked) -> None:
-        table = self.query_one("#invoices", DocumentsTable)
-        marked = dict(self.marked)
-        if row in marked:
-            del marked[row]
-        else:
-            marked[row] = mark
-        self.marked = marked
-        table.set_mark(row, row in marked)
-        self._show_status()
-        if table.has_focus and table.cursor_row < table.row_count - 1:
-            table.move_cursor(row=table.cursor_row + 1)
+    def show_mark(self, row: str, marked: bool) -> None:
+        self.query_one("#invoices", DocumentsTable).set_mark(row, marked)
 
-    def clear_marks(self) -> None:
-        table = self.query_one("#invoices", DocumentsTable)
-        for row in self.marked:
-            table.set_mark(row, False)
-        self.marked = {}
-        self._show_status()
+    def advance_after_mark(self, table: DataTable[Any]) -> bool:
+        return table.has_focus  # marks come from the Invoices section, the one focused
 
     def _keep_marks(self, table: PagedTable[Any]) -> None:
         """A mark stays while its invoice is listed, with the status as listed now."""

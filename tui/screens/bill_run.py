@@ -41,6 +41,7 @@ from tui.operations.bill_runs import bill_run_refs, documents_summary, totals
 from tui.operations.documents import Marked
 from tui.operations.rules import item_label
 from tui.screens.base import ConsoleScreen
+from tui.screens.marks import MarkedRows
 from tui.widgets.fields import Fields
 
 DOC_COLUMNS = (
@@ -144,7 +145,7 @@ def document_row(
     )
 
 
-class BillRunScreen(ConsoleScreen):
+class BillRunScreen(MarkedRows, ConsoleScreen):
     DEFAULT_CSS = """
     BillRunScreen .progress-line { height: auto; padding: 0 1; }
     """
@@ -467,30 +468,12 @@ class BillRunScreen(ConsoleScreen):
             kind = "invoice" if isinstance(doc, Invoice) else "credit_memo"
             self.billing_app.open_object(kind, doc.id)
 
+    def mark_table(self) -> DataTable[Any]:
+        return self.table
+
+    def show_mark(self, row: str, marked: bool) -> None:
+        self.table.update_cell(row, "mark", MARK if marked else "")
+
     @staticmethod
     def _marked(doc: Invoice) -> Marked:
         return Marked(doc.id, doc.invoice_number, doc.status, doc.amount, doc.currency)
-
-    def action_state(self, action: str) -> bool | None:
-        if action == "post_marked":  # in the footer only while something is marked
-            return bool(self.marked)
-        return True
-
-    def toggle_mark(self, row: str, mark: Marked) -> None:
-        marked = dict(self.marked)
-        if row in marked:
-            del marked[row]
-        else:
-            marked[row] = mark
-        self.marked = marked
-        self.table.update_cell(row, "mark", MARK if row in marked else "")
-        self._show_status()
-        cursor = self.table.cursor_row
-        if cursor < self.table.row_count - 1:
-            self.table.move_cursor(row=cursor + 1)
-
-    def clear_marks(self) -> None:
-        for row in self.marked:
-            self.table.update_cell(row, "mark", "")
-        self.marked = {}
-        self._show_status()

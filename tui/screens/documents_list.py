@@ -18,7 +18,7 @@ changes.
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -32,6 +32,7 @@ from backends.models import Account, BillingDocument, DocumentStatus, DocumentTy
 from tui import actions
 from tui.operations.documents import Marked
 from tui.screens.base import ConsoleScreen
+from tui.screens.marks import MarkedRows
 from tui.widgets.documents_table import ALL_KEYS, DocumentsTable, document_kind
 
 TYPE_FILTERS: tuple[DocumentType | None, ...] = (
@@ -61,7 +62,7 @@ def marked_invoice(doc: BillingDocument) -> Marked:
     return Marked(doc.id, doc.number, doc.status, doc.amount, doc.currency)
 
 
-class DocumentsScreen(ConsoleScreen):
+class DocumentsScreen(MarkedRows, ConsoleScreen):
     SCOPE = actions.DOCUMENTS
     #: every document may be listed: any change to one, or to a bill run, reloads the list
     SHOWS_KINDS = frozenset({"document", "bill_run"})
@@ -291,26 +292,8 @@ class DocumentsScreen(ConsoleScreen):
 
     # ------------------------------------------------------------------ marks
 
-    def action_state(self, action: str) -> bool | None:
-        if action == "post_marked":  # in the footer only while something is marked
-            return bool(self.marked)
-        return True
+    def mark_table(self) -> DataTable[Any]:
+        return self.table
 
-    def toggle_mark(self, row: str, mark: Marked) -> None:
-        marked = dict(self.marked)
-        if row in marked:
-            del marked[row]
-        else:
-            marked[row] = mark
-        self.marked = marked
-        self.table.set_mark(row, row in marked)
-        self._show_status()
-        cursor = self.table.cursor_row
-        if cursor < self.table.row_count - 1:
-            self.table.move_cursor(row=cursor + 1)
-
-    def clear_marks(self) -> None:
-        for row in self.marked:
-            self.table.set_mark(row, False)
-        self.marked = {}
-        self._show_status()
+    def show_mark(self, row: str, marked: bool) -> None:
+        self.table.set_mark(row, marked)
